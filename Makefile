@@ -1,0 +1,38 @@
+# The two commands a user needs are `make lab` and `make test` (see README.md).
+SHELL := /bin/bash
+VENV := .venv
+export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
+export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/.build/collections
+export PYTHONPATH := $(CURDIR)/.build/collections
+export CONTAINERS_CONF := $(CURDIR)/lab/containers.conf
+
+.PHONY: deps test unit functional sanity lint docs lab lab-down bench
+
+deps:
+	bash scripts/host-deps.sh
+	bash scripts/venv.sh
+
+# Everything CI runs.
+test: deps
+	bash scripts/test.sh
+
+unit functional: deps
+	$(VENV)/bin/pytest tests/$@
+
+sanity: deps
+	bash scripts/sanity.sh
+
+lint: deps
+	bash scripts/lint.sh
+
+docs: deps
+	bash scripts/docs.sh
+
+lab: deps
+	bash lab/up.sh
+
+lab-down:
+	bash lab/down.sh
+
+bench: deps
+	$(VENV)/bin/python benchmarks/run.py

@@ -1,0 +1,37 @@
+# -*- coding: utf-8 -*-
+# Copyright: contributors to hacluster.pacemaker
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+
+class ModuleDocFragment(object):
+    # Keep in sync with CIB_ARGUMENT_SPEC in plugins/module_utils/_module.py
+    DOCUMENTATION = r"""
+options:
+  cib_file:
+    description:
+      - Work on this CIB file instead of the live cluster (offline mode, like C(pcs -f)).
+      - Every Pacemaker tool then runs with C(CIB_file) set to this path; the cluster is not contacted.
+      - Without it, the module reads the live CIB with C(cibadmin --query) and must run on a cluster node.
+    type: path
+requirements:
+  - Pacemaker command line tools (C(cibadmin), C(crm_diff); Debian package C(pacemaker-cli-utils)) on the target.
+  - The Python C(lxml) library on the target.
+notes:
+  - Every change is planned from one read of the CIB and pushed as one versioned patch (C(crm_diff) + C(cibadmin --patch)).
+    If another writer changed the CIB in between, Pacemaker refuses the patch and the module re-reads, re-plans and retries,
+    so a concurrent update is never lost. In offline mode writers of the same file also serialize on a lock.
+  - Invalid input fails before anything is written; the CIB stays byte-identical.
+attributes:
+  check_mode:
+    support: full
+    details: Plans the exact change and reports it without writing.
+  diff_mode:
+    support: full
+    details: Shows the touched CIB elements before and after.
+  idempotent:
+    support: full
+"""

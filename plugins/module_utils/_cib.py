@@ -1,0 +1,384 @@
+# -*- coding: utf-8 -*-
+# Copyright: contributors to hacluster.pacemaker
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The CIB engine: read, plan, apply.
+
+Private to the collection (the leading underscore): refactor freely.
+
+* read   -- ``cibadmin --query`` on a live cluster, or a CIB file (offline
+            mode, like ``pcs -f``).
+* plan   -- pure functions on an lxml tree, see ``Plan``. No subprocess here.
+* apply  -- one versioned ``crm_diff`` patch pushed with ``cibadmin --patch``.
+            The epoch is bumped in the planned tree, so Pacemaker refuses the
+            patch (exit 103) when the CIB moved underneath; we then re-read,
+            re-plan and retry. A concurrent writer's change is never lost.
+
+Code here runs on managed nodes: keep it Python 3.6 compatible.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import copy
+import fcntl
+import os
+import random
+import shutil
+import tempfile
+import time
+
+try:
+    from lxml import etree
+
+    HAS_LXML = True
+    LXML_IMPORT_ERROR = None
+except ImportError as exc:  # pragma: no cover - reported by the module
+    HAS_LXML = False
+    LXML_IMPORT_ERROR = exc
+
+# cibadmin exit codes (Pacemaker's crm_exit_t)
+EXIT_OLD_DATA = 103  # "Update was older than existing configuration"
+EXIT_SCHEMA = 78
+
+VERSION_ATTRS = ("admin_epoch", "epoch", "num_updates")
+
+
+class CibError(Exception):
+    """A failure the user must see; the message names what went wrong."""
+
+
+class ValidationError(CibError):
+    """The desired state is invalid; raised before anything is written."""
+
+    def __init__(self, errors):
+        self.errors = list(errors)
+        CibError.__init__(self, "; ".join(self.errors))
+
+
+def parse_xml(data, what="CIB"):
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    parser = etree.XMLParser(huge_tree=True, remove_blank_text=True)
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as exc:
+        raise CibError("%s is not valid XML: %s" % (what, exc))
+    if root.tag != "cib" or root.find("configuration") is None:
+        raise CibError("%s is not a Pacemaker CIB (no <cib><configuration>)" % what)
+    return root
+
+
+def to_string(element):
+    return etree.tostring(element, encoding="unicode", pretty_print=True)
+
+
+def version_of(cib):
+    """'admin_epoch.epoch.num_updates', as crm_mon and cibadmin print it."""
+    return ".".join(cib.get(a, "0") for a in VERSION_ATTRS)
+
+
+def section(cib, name):
+    """configuration/<name>, created if missing (only resources and
+    constraints are guaranteed by the schema)."""
+    config = cib.find("configuration")
+    found = config.find(name)
+    if found is None:
+        found = etree.SubElement(config, name)
+    return found
+
+
+class IdProvider:
+    """Unique ids over the whole configuration, pcs's scheme: ``id``, then
+    ``id-1``, ``id-2``... One pass to index, then O(1) per allocation, so a
+    batch of thousands of items stays linear."""
+
+    def __init__(self, cib):
+        config = cib.find("configuration")
+        # the status section may hold ids of deleted resources; pcs ignores it too
+        self.ids = set(e.get("id") for e in config.iter() if e.get("id"))
+
+    def exists(self, candidate):
+        return candidate in self.ids
+
+    def allocate(self, proposed):
+        candidate, counter = proposed, 1
+        while candidate in self.ids:
+            candidate = "%s-%d" % (proposed, counter)
+            counter += 1
+        self.ids.add(candidate)
+        return candidate
+
+    def release(self, element):
+        for e in element.iter():
+            self.ids.discard(e.get("id"))
+
+
+class Plan:
+    """What a planner returns: validation errors, and the elements it touched.
+
+    A planner gets a private copy of the CIB and mutates it. Before changing a
+    top-level configuration element it calls ``touch(element)``; the engine
+    then shows exactly those elements before and after in diff mode. Whether
+    anything changed is decided by comparing the configuration as a whole, so
+    a planner that touches without changing reports ``changed=false``.
+    """
+
+    def __init__(self, cib):
+        self.cib = cib
+        self.ids = IdProvider(cib)
+        self.errors = []
+        self.warnings = []
+        self.facts = {}
+        self._touched = []  # [(id, before_xml or None)]
+        self._seen = set()
+        self.post_commands = []  # live-only cleanups, e.g. crm_node --remove
+
+    def error(self, message):
+        self.errors.append(message)
+
+    def touch(self, element):
+        """Record element (before it is changed) for the diff."""
+        eid = element.get("id")
+        if eid not in self._seen:
+            self._seen.add(eid)
+            self._touched.append((eid, to_string(element)))
+
+    def created(self, element):
+        eid = element.get("id")
+        if eid not in self._seen:
+            self._seen.add(eid)
+            self._touched.append((eid, None))
+
+    def diff(self):
+        """Before/after text of the touched elements (Ansible's diff format)."""
+        config = self.cib.find("configuration")
+        by_id = {}
+        wanted = set(eid for eid, _ in self._touched)
+        for e in config.iter():
+            eid = e.get("id")
+            if eid in wanted and eid not in by_id:
+                by_id[eid] = e
+        before, after = [], []
+        for eid, old in self._touched:
+            new = by_id.get(eid)
+            new = to_string(new) if new is not None else None
+            if old != new:
+                before.append(old or "")
+                after.append(new or "")
+        return {"before": "".join(before), "after": "".join(after)}
+
+
+class Result:
+    def __init__(self, changed, plan, version_before, version_after, attempts):
+        self.changed = changed
+        self.plan = plan
+        self.version_before = version_before
+        self.version_after = version_after
+        self.attempts = attempts
+
+
+def default_runner(args, env=None, data=None):
+    """subprocess runner used outside Ansible (tests, benchmarks)."""
+    import subprocess
+
+    full_env = dict(os.environ)
+    full_env.update(env or {})
+    proc = subprocess.Popen(
+        args,
+        stdin=subprocess.PIPE if data is not None else subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=full_env,
+    )
+    out, err = proc.communicate(data.encode("utf-8") if data is not None else None)
+    return proc.returncode, out.decode("utf-8", "replace"), err.decode("utf-8", "replace")
+
+
+class Cib:
+    """Access to one CIB: live (``cib_file=None``) or a file (offline)."""
+
+    def __init__(self, cib_file=None, runner=None, retries=20, backoff=0.2):
+        self.cib_file = os.path.abspath(cib_file) if cib_file else None
+        self.run = runner or default_runner
+        self.retries = retries
+        self.backoff = backoff
+
+    @property
+    def live(self):
+        return self.cib_file is None
+
+    def _env(self):
+        return {"CIB_file": self.cib_file} if self.cib_file else {}
+
+    def tool(self, args, data=None):
+        """Run a Pacemaker tool against this CIB (CIB_file set offline)."""
+        try:
+            return self.run(args, env=self._env(), data=data)
+        except OSError as exc:
+            raise CibError(
+                "cannot run %s: %s (install Pacemaker's command line tools, "
+                "e.g. pacemaker-cli-utils)" % (args[0], exc)
+            )
+
+    def read(self):
+        if not self.live:
+            try:
+                with open(self.cib_file, "rb") as f:
+                    data = f.read()
+            except (IOError, OSError) as exc:
+                raise CibError("cib_file: cannot read %s: %s" % (self.cib_file, exc.strerror))
+            return parse_xml(data, "cib_file %s" % self.cib_file)
+        rc, out, err = self.tool(["cibadmin", "--query"])
+        if rc != 0:
+            raise CibError(
+                "cannot read the live CIB (is the cluster running on this node?): "
+                "cibadmin --query exited %d: %s" % (rc, err.strip() or out.strip())
+            )
+        return parse_xml(out, "the live CIB")
+
+    def version(self):
+        """The CIB's current version, read from its root element only (the
+        file backend bumps the epoch once more after applying a patch)."""
+        if self.live:
+            rc, out, err = self.tool(["cibadmin", "--query", "--xpath", "/cib", "--no-children"])
+            if rc == 0:
+                return version_of(etree.fromstring(out.encode("utf-8")))
+            return "unknown"
+        for _, element in etree.iterparse(self.cib_file, events=("start",)):
+            return version_of(element)
+
+    def _lock(self):
+        """Offline writers serialize on the file's directory: cibadmin's file
+        backend is a plain read-modify-write, so two of them at once would
+        lose an update. (A directory lock survives the file being replaced.)"""
+        if self.live:
+            return None
+        fd = os.open(os.path.dirname(self.cib_file) or ".", os.O_RDONLY)
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        return fd
+
+    def patch(self, old, new):
+        """Push new over old as one versioned patch. Returns True on success,
+        False when the CIB moved underneath (retry), raises otherwise."""
+        tmpdir = tempfile.mkdtemp(prefix="hacluster-cib-")
+        try:
+            paths = []
+            for name, tree in (("old.xml", old), ("new.xml", new)):
+                path = os.path.join(tmpdir, name)
+                with open(path, "wb") as f:
+                    f.write(etree.tostring(tree))
+                paths.append(path)
+            rc, diff, err = self.tool(["crm_diff", "--original", paths[0], "--new", paths[1]])
+            if rc == 0:
+                return True  # nothing to push
+            if rc != 1:
+                raise CibError("crm_diff failed (exit %d): %s" % (rc, err.strip()))
+        finally:
+            shutil.rmtree(tmpdir, ignore_errors=True)
+        rc, out, err = self.tool(["cibadmin", "--patch", "--xml-pipe"], data=diff)
+        if rc == 0:
+            return True
+        if rc == EXIT_OLD_DATA:
+            return False
+        message = (err.strip() or out.strip()).splitlines()
+        raise CibError(
+            "Pacemaker refused the change (cibadmin --patch exited %d%s): %s"
+            % (rc, ", schema validation failed" if rc == EXIT_SCHEMA else "", " ".join(message))
+        )
+
+    def transaction(self, planner, check_mode=False):
+        """Read, plan, validate and apply ``planner`` as one atomic change.
+
+        ``planner(plan)`` mutates ``plan.cib`` (a private copy) and reports
+        errors through ``plan.error``. Any error aborts before writing.
+        """
+        attempt = 0
+        while True:
+            attempt += 1
+            lock = None if check_mode else self._lock()
+            try:
+                current = self.read()
+                work = copy.deepcopy(current)
+                plan = Plan(work)
+                planner(plan)
+                if plan.errors:
+                    raise ValidationError(plan.errors)
+                before = version_of(current)
+                changed = _config_bytes(current) != _config_bytes(work)
+                if not changed or check_mode:
+                    return Result(changed, plan, before, before, attempt)
+                work.set("epoch", str(int(current.get("epoch", "0")) + 1))
+                work.set("num_updates", "0")
+                if self.patch(current, work):
+                    return Result(True, plan, before, self.version(), attempt)
+            finally:
+                if lock is not None:
+                    os.close(lock)
+            if attempt > self.retries:
+                raise CibError(
+                    "the CIB kept changing underneath us: gave up after %d attempts" % attempt
+                )
+            # jittered, growing back-off so racing writers spread out
+            time.sleep(random.uniform(0, self.backoff * min(attempt, 10)))
+
+
+def _config_bytes(cib):
+    return etree.tostring(cib.find("configuration"))
+
+
+def nvset(parent, tag, plan, create=True):
+    """The first <tag> (meta_attributes/instance_attributes) of parent, as pcs
+    uses it; created with pcs's id ``<parent>-<tag>`` when missing."""
+    found = parent.find(tag)
+    if found is None and create:
+        found = etree.Element(tag, id=plan.ids.allocate("%s-%s" % (parent.get("id"), tag)))
+        # schema order: meta/instance attribute sets come before operations
+        ops = parent.find("operations")
+        if ops is not None:
+            ops.addprevious(found)
+        else:
+            parent.append(found)
+    return found
+
+
+def nvpairs(parent, tag):
+    """name -> value over every <tag> set of parent (first wins, as Pacemaker
+    evaluates unconditional sets in order)."""
+    values = {}
+    for nvs in parent.findall(tag):
+        for nv in nvs.findall("nvpair"):
+            values.setdefault(nv.get("name"), nv.get("value"))
+    return values
+
+
+def set_nvpairs(parent, tag, wanted, plan):
+    """Make parent's <tag> sets hold wanted {name: value}. A value of None
+    removes the name. Existing pairs are updated where they are; new ones are
+    appended to the first set, in name order like pcs. Emptied sets are kept:
+    deleting them can make ACL-restricted patches fail."""
+    pending = dict(wanted)
+    for nvs in parent.findall(tag):
+        for nv in nvs.findall("nvpair"):
+            name = nv.get("name")
+            if name not in pending:
+                continue
+            value = pending[name]
+            if value is None:
+                plan.ids.release(nv)
+                nvs.remove(nv)
+            else:
+                if nv.get("value") != value:
+                    nv.set("value", value)
+                pending.pop(name)
+    additions = sorted((k, v) for k, v in pending.items() if v is not None)
+    if additions:
+        target = nvset(parent, tag, plan)
+        for name, value in additions:
+            etree.SubElement(
+                target,
+                "nvpair",
+                id=plan.ids.allocate("%s-%s" % (target.get("id"), name)),
+                name=name,
+                value=value,
+            )

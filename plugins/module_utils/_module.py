@@ -1,0 +1,109 @@
+# -*- coding: utf-8 -*-
+# Copyright: contributors to hacluster.pacemaker
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""What every module of the collection shares: common options, running a
+CIB transaction from an AnsibleModule, and the returned values."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import time
+
+from ansible.module_utils.basic import missing_required_lib
+from ansible_collections.hacluster.pacemaker.plugins.module_utils import _cib
+
+# Keep in sync with plugins/doc_fragments/cib.py
+CIB_ARGUMENT_SPEC = dict(
+    cib_file=dict(type="path"),
+)
+
+
+def argument_spec(**specific):
+    spec = dict(CIB_ARGUMENT_SPEC)
+    spec.update(specific)
+    return spec
+
+
+def batch_items(module, item_keys, list_key="nodes"):
+    """The single-item options or the batch list, as a list of dicts.
+    Items of the list inherit the top-level state when they give none."""
+    params = module.params
+    if params.get(list_key) is not None:
+        items = []
+        for item in params[list_key]:
+            item = dict(item)
+            if item.get("state") is None:
+                item["state"] = params["state"]
+            items.append(item)
+        return items, list_key
+    return [dict((k, params.get(k)) for k in item_keys + ("state",))], None
+
+
+def ansible_runner(module):
+    def run(args, env=None, data=None):
+        return module.run_command(
+            args, environ_update=env or {}, data=data, binary_data=True, check_rc=False
+        )
+
+    return run
+
+
+def open_cib(module):
+    if not _cib.HAS_LXML:
+        module.fail_json(msg=missing_required_lib("lxml"), exception=str(_cib.LXML_IMPORT_ERROR))
+    return _cib.Cib(cib_file=module.params.get("cib_file"), runner=ansible_runner(module))
+
+
+def run_transaction(module, planner, cib=None):
+    """Plan and apply; fail before writing on any validation error. Returns
+    (result, common return values)."""
+    cib = cib or open_cib(module)
+    try:
+        result = cib.transaction(planner, check_mode=module.check_mode)
+    except _cib.ValidationError as exc:
+        module.fail_json(msg="; ".join(exc.errors), errors=exc.errors, changed=False)
+    except _cib.CibError as exc:
+        module.fail_json(msg=str(exc), changed=False)
+    plan = result.plan
+    for warning in plan.warnings:
+        module.warn(warning)
+    if result.changed and not module.check_mode and cib.live:
+        # status clean-ups outside the configuration (as pcs does)
+        for command in plan.post_commands:
+            cib.tool(command)
+    values = dict(
+        changed=result.changed,
+        cib_version_before=result.version_before,
+        cib_version_after=result.version_after,
+    )
+    if module._diff and result.changed:
+        diff = plan.diff()
+        diff["before_header"] = "CIB %s" % result.version_before
+        diff["after_header"] = "CIB %s (planned)" % result.version_after if module.check_mode else (
+            "CIB %s" % result.version_after)
+        values["diff"] = diff
+    values.update(plan.facts)
+    return result, values
+
+
+def wait_for_nodes(module, cib, names, timeout):
+    """Poll crm_mon until every named node is online (live mode only)."""
+    deadline = time.time() + timeout
+    pending = set(names)
+    while True:
+        rc, out, err = cib.tool(["crm_mon", "--one-shot", "--output-as=xml", "--inactive"])
+        if rc == 0:
+            tree = _cib.etree.fromstring(out.encode("utf-8"))
+            for node in tree.iterfind("nodes/node"):
+                if node.get("name") in pending and node.get("online") == "true":
+                    pending.discard(node.get("name"))
+        if not pending:
+            return
+        if time.time() >= deadline:
+            module.fail_json(
+                msg="wait: node(s) %s not online after %d s (the CIB change was applied)"
+                % (", ".join(sorted(pending)), timeout),
+                changed=True,
+            )
+        time.sleep(2)

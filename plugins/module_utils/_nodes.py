@@ -1,0 +1,455 @@
+# -*- coding: utf-8 -*-
+# Copyright: contributors to hacluster.pacemaker
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Planning for Pacemaker Remote nodes and guest nodes (pcs's
+``cluster node add-remote`` / ``add-guest`` / ``remove-*``), on lxml trees.
+
+Pure functions: no subprocess. Validation is collected in ``plan.errors``;
+the engine refuses to write when there is any.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.hacluster.pacemaker.plugins.module_utils import _validate as v
+from ansible_collections.hacluster.pacemaker.plugins.module_utils._cib import (
+    nvpairs,
+    section,
+    set_nvpairs,
+)
+
+try:
+    from lxml import etree
+except ImportError:  # pragma: no cover - reported by the module
+    etree = None
+
+REMOTE_AGENT = ("ocf", "pacemaker", "remote")
+
+# What pcs 0.12 writes for ``add-remote``: the actions of the agent's metadata
+# (crm_resource --show-metadata ocf:pacemaker:remote), in name order.
+REMOTE_DEFAULT_OPS = (
+    ("migrate_from", "0s", "60s"),
+    ("migrate_to", "0s", "60s"),
+    ("monitor", "60s", "30s"),
+    ("reload", "0s", "60s"),
+    ("reload-agent", "0s", "60s"),
+    ("start", "0s", "60s"),
+    ("stop", "0s", "60s"),
+)
+
+GUEST_META = ("remote-node", "remote-addr", "remote-port", "remote-connect-timeout")
+# options that must be set through their own module option
+REMOTE_RESERVED = ("server", "port", "reconnect_interval")
+# instance attributes holding durations: compared by value, so "60" == "1min"
+_DURATION_ATTRS = ("reconnect_interval", "remote-connect-timeout")
+
+
+def is_remote_primitive(element):
+    return element.tag == "primitive" and (
+        element.get("class"),
+        element.get("provider"),
+        element.get("type"),
+    ) == REMOTE_AGENT
+
+
+class NodeIndex:
+    """One pass over the CIB: who is already a node, and who owns an id."""
+
+    def __init__(self, cib):
+        config = cib.find("configuration")
+        resources = section(cib, "resources")
+        self.by_id = {}
+        for e in config.iter():
+            eid = e.get("id")
+            if eid is not None and eid not in self.by_id:
+                self.by_id[eid] = e
+        self.cluster_nodes = set()
+        for node in section(cib, "nodes").findall("node"):
+            if node.get("type", "member") == "member" and node.get("uname"):
+                self.cluster_nodes.add(node.get("uname"))
+        status = cib.find("status")
+        if status is not None:
+            for state in status.findall("node_state"):
+                if state.get("remote_node") != "true" and state.get("uname"):
+                    self.cluster_nodes.add(state.get("uname"))
+        self.remotes = {}  # name -> primitive
+        self.guests = {}  # name -> primitive carrying remote-node
+        self.addresses = {}  # address -> node name
+        for prim in resources.iter("primitive"):
+            if is_remote_primitive(prim):
+                name = prim.get("id")
+                self.remotes[name] = prim
+                self.addresses[nvpairs(prim, "instance_attributes").get("server") or name] = name
+            else:
+                meta = nvpairs(prim, "meta_attributes")
+                if meta.get("remote-node"):
+                    name = meta["remote-node"]
+                    self.guests[name] = prim
+                    self.addresses[meta.get("remote-addr") or name] = name
+
+    def clash(self, option, name, own=None):
+        """Why name cannot be a new node name (None if it can). own is the
+        element that already legitimately carries it."""
+        if name in self.cluster_nodes:
+            return "%s: '%s' is already the name of a cluster node" % (option, name)
+        if name in self.remotes and self.remotes[name] is not own:
+            return "%s: '%s' is already a remote node" % (option, name)
+        if name in self.guests and self.guests[name] is not own:
+            return "%s: '%s' is already a guest node (resource '%s')" % (
+                option,
+                name,
+                self.guests[name].get("id"),
+            )
+        holder = self.by_id.get(name)
+        if holder is not None and holder is not own and name not in self.remotes:
+            return "%s: '%s' is already used as an id in the CIB (a <%s>); node names " "must not clash with resource or other ids" % (
+                option,
+                name,
+                holder.tag,
+            )
+        return None
+
+    def address_clash(self, option, address, name):
+        other = self.addresses.get(address)
+        if other is not None and other != name:
+            return "%s: address '%s' is already used by node '%s'" % (option, address, other)
+        return None
+
+
+def _same(name, old, new):
+    if old is None:
+        return False
+    if name in _DURATION_ATTRS or name in ("interval", "timeout"):
+        return v.interval_ms(old) == v.interval_ms(new)
+    return str(old) == str(new)
+
+
+def _converge_nvpairs(plan, prim, tag, wanted):
+    """set_nvpairs, but leave values that already mean the same."""
+    current = nvpairs(prim, tag)
+    needed = {k: val for k, val in wanted.items() if not (val is not None and _same(k, current.get(k), val))}
+    needed = {k: val for k, val in needed.items() if not (val is None and k not in current)}
+    if needed:
+        plan.touch(prim)
+        set_nvpairs(prim, tag, needed, plan)
+
+
+def _op_id(plan, rsc_id, name, interval):
+    return plan.ids.allocate(v.sanitize_id("%s-%s-interval-%s" % (rsc_id, name, interval)))
+
+
+def _converge_operations(plan, prim, operations):
+    ops = prim.find("operations")
+    if ops is None:
+        ops = etree.SubElement(prim, "operations")
+    for op in operations:
+        same_name = [o for o in ops.findall("op") if o.get("name") == op["name"]]
+        interval = op.get("interval") or "0s"
+        match = None
+        if len(same_name) == 1:
+            match = same_name[0]
+        else:
+            for o in same_name:
+                if _same("interval", o.get("interval"), interval):
+                    match = o
+        if match is None:
+            plan.touch(prim)
+            attrs = [("name", op["name"]), ("interval", interval)]
+            if op.get("timeout"):
+                attrs.append(("timeout", op["timeout"]))
+            element = etree.SubElement(ops, "op", id=_op_id(plan, prim.get("id"), op["name"], interval))
+            for key, value in attrs:
+                element.set(key, value)
+            continue
+        for key, value in (("interval", interval), ("timeout", op.get("timeout"))):
+            if value is not None and not _same(key, match.get(key), value):
+                plan.touch(prim)
+                match.set(key, value)
+
+
+def _check_operations(option, operations):
+    errors = []
+    seen = set()
+    for op in operations or ():
+        if not op.get("name"):
+            errors.append("%s: every operation needs a name" % option)
+            continue
+        key = (op["name"], v.interval_ms(op.get("interval") or "0"))
+        if key in seen:
+            errors.append("%s: operation '%s' with interval '%s' is given twice" % (
+                option, op["name"], op.get("interval") or "0s"))
+        seen.add(key)
+        errors.extend(v.collect(
+            v.check_interval("%s.%s.interval" % (option, op["name"]), op.get("interval")),
+            v.check_interval("%s.%s.timeout" % (option, op["name"]), op.get("timeout")),
+        ))
+    return errors
+
+
+def _remove_resource(plan, index, prim):
+    """Remove a resource and what only referenced it, as ``pcs resource
+    delete`` does: constraints naming it, its references in resource sets
+    (and sets or constraints left empty), its place in a group."""
+    rid = prim.get("id")
+    constraints = section(plan.cib, "constraints")
+    for con in list(constraints):
+        if not isinstance(con.tag, str):
+            continue
+        if rid in (con.get("rsc"), con.get("with-rsc"), con.get("first"), con.get("then")):
+            plan.touch(con)
+            plan.ids.release(con)
+            constraints.remove(con)
+            continue
+        refs = con.xpath("resource_set/resource_ref[@id=$rid]", rid=rid)
+        if not refs:
+            continue
+        plan.touch(con)
+        for ref in refs:
+            rset = ref.getparent()
+            rset.remove(ref)
+            if rset.find("resource_ref") is None:
+                con.remove(rset)
+        if con.find("resource_set") is None:
+            plan.ids.release(con)
+            constraints.remove(con)
+    parent = prim.getparent()
+    if parent.tag == "group":
+        plan.touch(parent)
+    else:
+        plan.touch(prim)
+    plan.ids.release(prim)
+    parent.remove(prim)
+    if parent.tag == "group" and parent.find("primitive") is None:
+        plan.ids.release(parent)
+        parent.getparent().remove(parent)
+    for node in section(plan.cib, "nodes").findall("node"):
+        if node.get("type") == "remote" and rid in (node.get("id"), node.get("uname")):
+            plan.touch(node)
+            plan.ids.release(node)
+            node.getparent().remove(node)
+
+
+def remote_facts(prim):
+    attrs = nvpairs(prim, "instance_attributes")
+    return {
+        "name": prim.get("id"),
+        "server": attrs.get("server") or prim.get("id"),
+        "port": int(attrs["port"]) if (attrs.get("port") or "").isdigit() else None,
+        "reconnect_interval": attrs.get("reconnect_interval"),
+        "meta_attributes": nvpairs(prim, "meta_attributes"),
+        "operations": [
+            dict((k, op.get(k)) for k in ("name", "interval", "timeout") if op.get(k))
+            for op in prim.iterfind("operations/op")
+        ],
+    }
+
+
+def validate_remote_item(item, option="nodes"):
+    """Checks that need no CIB."""
+    name = item.get("name")
+    prefix = "%s[%s]" % (option, name) if option else ""
+    label = (prefix + ".") if prefix else ""
+    errors = v.collect(
+        v.check_id(label + "name", name),
+        v.check_not_empty(label + "server", item.get("server")),
+        v.check_port(label + "port", item.get("port")),
+        v.check_interval(label + "reconnect_interval", item.get("reconnect_interval")),
+    )
+    for key in REMOTE_RESERVED:
+        if key in (item.get("instance_attributes") or {}):
+            errors.append(
+                "%sinstance_attributes: set '%s' through the '%s' option, not here" % (label, key, key)
+            )
+    for key in GUEST_META:
+        if key in (item.get("meta_attributes") or {}):
+            errors.append(
+                "%smeta_attributes: '%s' would turn the connection into a guest node; "
+                "use the hacluster.pacemaker.guest_node module" % (label, key)
+            )
+    errors.extend(_check_operations(label + "operations", item.get("operations")))
+    return errors
+
+
+def plan_remote_nodes(plan, items, option="nodes"):
+    """Converge remote nodes. items: dicts with name, state, server, port,
+    reconnect_interval, operations, instance_attributes, meta_attributes."""
+    index = NodeIndex(plan.cib)
+    resources = section(plan.cib, "resources")
+    seen = {}
+    results = []
+    for item in items:
+        name = item["name"]
+        label = "%s[%s]." % (option, name) if option else ""
+        errors = validate_remote_item(item, option)
+        if name in seen:
+            errors.append("%sname: '%s' is given more than once" % (label, name))
+        seen[name] = True
+        if errors:
+            plan.errors.extend(errors)
+            continue
+        existing = index.by_id.get(name)
+        if item.get("state", "present") == "absent":
+            if existing is None:
+                results.append({"name": name, "state": "absent"})
+                continue
+            if not is_remote_primitive(existing):
+                plan.error("%sname: '%s' is not a remote node (it is a <%s>); refusing to remove it"
+                           % (label, name, existing.tag))
+                continue
+            _remove_resource(plan, index, existing)
+            index.remotes.pop(name, None)
+            plan.post_commands.append(["crm_node", "--force", "--remove", name])
+            results.append({"name": name, "state": "absent"})
+            continue
+        own = existing if existing is not None and is_remote_primitive(existing) else None
+        problem = index.clash(label + "name", name, own)
+        server = item.get("server") or (None if own is not None else name)
+        if problem is None and server is not None:
+            problem = index.address_clash(label + "server", server, name)
+        if problem:
+            plan.error(problem)
+            continue
+        if own is None:
+            own = etree.SubElement(resources, "primitive", id=name)
+            for key, value in zip(("class", "provider", "type"), REMOTE_AGENT):
+                own.set(key, value)
+            plan.ids.ids.add(name)
+            plan.created(own)
+            index.by_id[name] = own
+            index.remotes[name] = own
+            ops = [{"name": n, "interval": i, "timeout": t} for n, i, t in REMOTE_DEFAULT_OPS]
+            wanted_ops = dict((op["name"], op) for op in ops)
+            for op in item.get("operations") or ():
+                wanted_ops[op["name"]] = op  # user's op replaces the default one
+            item = dict(item, operations=[wanted_ops[k] for k in sorted(wanted_ops)])
+        index.addresses[server or nvpairs(own, "instance_attributes").get("server") or name] = name
+        instance = dict(item.get("instance_attributes") or {})
+        instance.update({"server": server, "port": _str(item.get("port")),
+                         "reconnect_interval": item.get("reconnect_interval")})
+        _converge_nvpairs(plan, own, "instance_attributes",
+                          {k: val for k, val in instance.items() if val is not None})
+        if item.get("meta_attributes"):
+            _converge_nvpairs(plan, own, "meta_attributes", dict(item["meta_attributes"]))
+        if item.get("operations"):
+            _converge_operations(plan, own, item["operations"])
+        facts = remote_facts(own)
+        facts["state"] = "present"
+        results.append(facts)
+    plan.facts["nodes"] = results
+    return results
+
+
+def _str(value):
+    return None if value is None else str(value)
+
+
+def guest_facts(prim):
+    meta = nvpairs(prim, "meta_attributes")
+    return {
+        "name": meta.get("remote-node"),
+        "resource": prim.get("id"),
+        "remote_addr": meta.get("remote-addr") or meta.get("remote-node"),
+        "remote_port": int(meta["remote-port"]) if (meta.get("remote-port") or "").isdigit() else None,
+        "remote_connect_timeout": meta.get("remote-connect-timeout"),
+    }
+
+
+def validate_guest_item(item, option="nodes"):
+    name = item.get("name")
+    label = "%s[%s]." % (option, name) if option else ""
+    errors = v.collect(
+        v.check_id(label + "name", name),
+        v.check_not_empty(label + "remote_addr", item.get("remote_addr")),
+        v.check_port(label + "remote_port", item.get("remote_port")),
+        v.check_interval(label + "remote_connect_timeout", item.get("remote_connect_timeout")),
+    )
+    if item.get("state", "present") == "present":
+        if not item.get("resource"):
+            errors.append("%sresource: required when state=present" % label)
+        else:
+            errors.extend(v.collect(v.check_id(label + "resource", item["resource"])))
+    return errors
+
+
+def plan_guest_nodes(plan, items, option="nodes"):
+    """Converge guest nodes: the remote-* meta attributes on a resource."""
+    index = NodeIndex(plan.cib)
+    results = []
+    seen = set()
+    for item in items:
+        name = item["name"]
+        label = "%s[%s]." % (option, name) if option else ""
+        errors = validate_guest_item(item, option)
+        if name in seen:
+            errors.append("%sname: '%s' is given more than once" % (label, name))
+        seen.add(name)
+        if errors:
+            plan.errors.extend(errors)
+            continue
+        rsc_id = item.get("resource")
+        prim = index.guests.get(name)
+        if item.get("state", "present") == "absent":
+            if prim is None:
+                results.append({"name": name, "state": "absent"})
+                continue
+            if rsc_id and prim.get("id") != rsc_id:
+                plan.error("%sresource: guest node '%s' is carried by resource '%s', not '%s'"
+                           % (label, name, prim.get("id"), rsc_id))
+                continue
+            _converge_nvpairs(plan, prim, "meta_attributes", dict((k, None) for k in GUEST_META))
+            del index.guests[name]
+            plan.post_commands.append(["crm_node", "--force", "--remove", name])
+            results.append({"name": name, "resource": prim.get("id"), "state": "absent"})
+            continue
+        resource = index.by_id.get(rsc_id)
+        if resource is None or resource.tag != "primitive" or resource.getparent() is None:
+            kind = "does not exist" if resource is None else "is a <%s>, not a primitive" % resource.tag
+            plan.error("%sresource: '%s' %s; a guest node needs an existing primitive resource"
+                       % (label, rsc_id, kind))
+            continue
+        wrapper = _unsupported_parent(resource)
+        if wrapper is not None:
+            plan.error("%sresource: '%s' is inside %s '%s'; Pacemaker does not support guest "
+                       "nodes there" % (label, rsc_id, wrapper.tag, wrapper.get("id")))
+            continue
+        current = nvpairs(resource, "meta_attributes").get("remote-node")
+        if current and current != name:
+            plan.error("%sresource: '%s' is already guest node '%s'; remove that one first "
+                       "(state=absent) to rename it" % (label, rsc_id, current))
+            continue
+        if is_remote_primitive(resource):
+            plan.error("%sresource: '%s' is a remote node connection, it cannot be a guest"
+                       % (label, rsc_id))
+            continue
+        address = item.get("remote_addr")
+        problem = index.clash(label + "name", name, resource) or (
+            index.address_clash(label + "remote_addr", address or name, name)
+        )
+        if problem:
+            plan.error(problem)
+            continue
+        wanted = {
+            "remote-node": name,
+            "remote-addr": address,
+            "remote-port": _str(item.get("remote_port")),
+            "remote-connect-timeout": item.get("remote_connect_timeout"),
+        }
+        _converge_nvpairs(plan, resource, "meta_attributes",
+                          {k: val for k, val in wanted.items() if val is not None})
+        index.guests[name] = resource
+        index.addresses[address or name] = name
+        facts = guest_facts(resource)
+        facts["state"] = "present"
+        results.append(facts)
+    plan.facts["nodes"] = results
+    return results
+
+
+def _unsupported_parent(resource):
+    parent = resource.getparent()
+    while parent is not None and parent.tag != "resources":
+        if parent.tag in ("clone", "master", "bundle"):
+            return parent
+        parent = parent.getparent()
+    return None

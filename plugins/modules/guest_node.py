@@ -1,0 +1,155 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: contributors to hacluster.pacemaker
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+---
+module: guest_node
+short_description: Make a resource (such as a VirtualDomain VM) a Pacemaker guest node, or stop it being one
+version_added: 0.1.0
+description:
+  - Sets or removes the C(remote-node), C(remote-addr), C(remote-port) and C(remote-connect-timeout)
+    meta attributes of an existing primitive, like C(pcs cluster node add-guest) and
+    C(pcs cluster node remove-guest), as one idempotent CIB change.
+  - Pacemaker then starts the resource and connects to C(pacemaker-remoted) inside it.
+  - Ids follow pcs (C(<resource>-meta_attributes-remote-node)...), so a guest made by pcs shows no change.
+author:
+  - hacluster.pacemaker maintainers
+extends_documentation_fragment:
+  - hacluster.pacemaker.cib
+options:
+  name:
+    description:
+      - Guest node name (the C(remote-node) meta attribute). Must not clash with any id in the CIB,
+        a cluster node name, or another remote or guest node. Required unless O(nodes) is given.
+    type: str
+  resource:
+    description:
+      - Id of the primitive that runs the guest (not a clone, bundle or their member).
+      - Required with O(state=present). With O(state=absent) it is checked when given.
+    type: str
+  remote_addr:
+    description:
+      - Address to connect to (C(remote-addr)). Pacemaker defaults it to O(name). Kept when omitted.
+    type: str
+  remote_port:
+    description: Port of C(pacemaker-remoted) in the guest (C(remote-port), Pacemaker's default 3121).
+    type: int
+  remote_connect_timeout:
+    description:
+      - How long a pending guest connection may take (C(remote-connect-timeout), Pacemaker's default 60s),
+        a Pacemaker duration.
+    type: str
+  state:
+    description:
+      - V(present) sets the meta attributes; V(absent) removes exactly the four C(remote-*) meta attributes
+        and leaves the resource.
+    type: str
+    choices: [present, absent]
+    default: present
+  nodes:
+    description:
+      - Batch form. A list of guests with the options above, applied as one CIB change.
+        Items without O(state) use the top-level O(state). Mutually exclusive with O(name).
+    type: list
+    elements: dict
+  wait:
+    description: On a live cluster, wait until every present guest node is online.
+    type: bool
+    default: false
+  wait_timeout:
+    description: Seconds to wait when O(wait=true).
+    type: int
+    default: 120
+seealso:
+  - module: hacluster.pacemaker.pacemaker_remote_node
+"""
+
+EXAMPLES = r"""
+---
+- name: Turn the VM resource vm1 into guest node guest1
+  hacluster.pacemaker.guest_node:
+    name: guest1
+    resource: vm1
+    remote_addr: 192.0.2.31
+    remote_connect_timeout: 30s
+  run_once: true
+
+- name: Stop vm1 being a guest node (the resource stays)
+  hacluster.pacemaker.guest_node:
+    name: guest1
+    state: absent
+"""
+
+RETURN = r"""
+nodes:
+  description: The guest nodes after the change (or as planned in check mode), in input order.
+  returned: always
+  type: list
+  elements: dict
+  sample:
+    - name: guest1
+      resource: vm1
+      state: present
+      remote_addr: 192.0.2.31
+      remote_port: null
+      remote_connect_timeout: 30s
+cib_version_before:
+  description: CIB version (admin_epoch.epoch.num_updates) read before the change.
+  returned: always
+  type: str
+  sample: 0.42.7
+cib_version_after:
+  description: CIB version after the change; equal to RV(cib_version_before) when nothing changed.
+  returned: always
+  type: str
+  sample: 0.43.0
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.hacluster.pacemaker.plugins.module_utils import _module, _nodes
+
+ITEM_SPEC = dict(
+    name=dict(type="str"),
+    resource=dict(type="str"),
+    remote_addr=dict(type="str"),
+    remote_port=dict(type="int"),
+    remote_connect_timeout=dict(type="str"),
+)
+
+
+def main():
+    nodes_spec = dict(ITEM_SPEC, name=dict(type="str", required=True),
+                      state=dict(type="str", choices=["present", "absent"]))
+    module = AnsibleModule(
+        argument_spec=_module.argument_spec(
+            state=dict(type="str", choices=["present", "absent"], default="present"),
+            nodes=dict(type="list", elements="dict", options=nodes_spec),
+            wait=dict(type="bool", default=False),
+            wait_timeout=dict(type="int", default=120),
+            **ITEM_SPEC
+        ),
+        mutually_exclusive=[("name", "nodes")],
+        required_one_of=[("name", "nodes")],
+        supports_check_mode=True,
+    )
+    items, option = _module.batch_items(module, tuple(ITEM_SPEC))
+    cib = _module.open_cib(module)
+    result, values = _module.run_transaction(
+        module, lambda plan: _nodes.plan_guest_nodes(plan, items, option), cib
+    )
+    if module.params["wait"] and cib.live and not module.check_mode:
+        _module.wait_for_nodes(
+            module, cib, [i["name"] for i in items if i["state"] == "present"],
+            module.params["wait_timeout"],
+        )
+    module.exit_json(**values)
+
+
+if __name__ == "__main__":
+    main()

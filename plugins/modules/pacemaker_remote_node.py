@@ -1,0 +1,248 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: contributors to hacluster.pacemaker
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+---
+module: pacemaker_remote_node
+short_description: Manage Pacemaker Remote nodes (ocf:pacemaker:remote connection resources)
+version_added: 0.1.0
+description:
+  - Adds, repairs or removes a Pacemaker Remote node, the way C(pcs cluster node add-remote) and
+    C(pcs cluster node remove-remote) do, as one idempotent CIB change.
+  - A remote node is an C(ocf:pacemaker:remote) primitive whose id is the node name and whose
+    C(server) instance attribute points at a host running C(pacemaker-remoted) (TCP 3121 by default).
+  - The result is what pcs 0.12 writes (same ids, same default operations), and a node built by pcs
+    is recognised as already there.
+  - This module only edits the CIB. Packages, the firewall and C(/etc/pacemaker/authkey) on the remote
+    host are the job of the C(hacluster.pacemaker.pacemaker_remote) role.
+author:
+  - hacluster.pacemaker maintainers
+extends_documentation_fragment:
+  - hacluster.pacemaker.cib
+options:
+  name:
+    description:
+      - Node name, also the id of the connection resource.
+      - Must not clash with any id in the CIB, a cluster node name, or another remote or guest node.
+      - Required unless O(nodes) is given.
+    type: str
+  server:
+    description:
+      - Address (IP or host name) of the host running C(pacemaker-remoted).
+      - When the node is created and this is not given, O(name) is used, as pcs does.
+      - When not given for an existing node, its current value is kept.
+    type: str
+  port:
+    description:
+      - TCP port of C(pacemaker-remoted) (Pacemaker's default is 3121). Not set when omitted.
+    type: int
+  reconnect_interval:
+    description:
+      - How long to wait before retrying a lost connection, a Pacemaker duration such as V(60), V(60s) or V(1min).
+      - Values meaning the same duration are treated as equal (no change from V(60) to V(60s)).
+    type: str
+  operations:
+    description:
+      - Operations of the connection resource. On creation they replace pcs's default operation of the
+        same name; on an existing node only the listed operations are converged.
+      - Without it a new node gets pcs's defaults (monitor 60s/30s; start, stop, migrate_to, migrate_from,
+        reload, reload-agent with timeout 60s).
+    type: list
+    elements: dict
+    suboptions:
+      name:
+        description: Operation name, for example V(monitor).
+        type: str
+        required: true
+      interval:
+        description: Operation interval (V(0s) for non-recurring operations).
+        type: str
+        default: 0s
+      timeout:
+        description: Operation timeout.
+        type: str
+  instance_attributes:
+    description:
+      - Further instance attributes of the connection resource. C(server), C(port) and
+        C(reconnect_interval) have their own options.
+    type: dict
+  meta_attributes:
+    description:
+      - Meta attributes of the connection resource, for example C(target-role).
+    type: dict
+  state:
+    description:
+      - V(present) creates the node or repairs its definition in place.
+      - V(absent) removes the connection resource, the constraints that only reference it and, on a live
+        cluster, the node's leftover state (C(crm_node --force --remove)), like C(pcs cluster node remove-remote).
+    type: str
+    choices: [present, absent]
+    default: present
+  nodes:
+    description:
+      - Batch form. A list of nodes, each with the options above (O(name), O(server), O(port),
+        O(reconnect_interval), O(operations), O(instance_attributes), O(meta_attributes), O(state)),
+        applied together as one CIB change. Items without O(state) use the top-level O(state).
+      - Mutually exclusive with O(name).
+    type: list
+    elements: dict
+  wait:
+    description:
+      - On a live cluster, wait until every node with O(state=present) is online.
+    type: bool
+    default: false
+  wait_timeout:
+    description: Seconds to wait when O(wait=true).
+    type: int
+    default: 120
+seealso:
+  - module: hacluster.pacemaker.guest_node
+  - name: Pacemaker Remote
+    description: Pacemaker's documentation of remote and guest nodes.
+    link: https://clusterlabs.org/projects/pacemaker/doc/3.0/Pacemaker_Remote/html/
+"""
+
+EXAMPLES = r"""
+---
+- name: Add a remote node (what pcs cluster node add-remote remote1 192.0.2.21 does)
+  hacluster.pacemaker.pacemaker_remote_node:
+    name: remote1
+    server: 192.0.2.21
+    reconnect_interval: 60s
+    wait: true
+  run_once: true
+
+- name: Add many remote nodes in one CIB transaction
+  hacluster.pacemaker.pacemaker_remote_node:
+    nodes:
+      - name: remote1
+        server: 192.0.2.21
+      - name: remote2
+        server: 192.0.2.22
+        port: 3122
+
+- name: Plan the change on a CIB file (offline, like pcs -f)
+  hacluster.pacemaker.pacemaker_remote_node:
+    name: remote3
+    cib_file: /tmp/cib.xml
+
+- name: Remove a remote node
+  hacluster.pacemaker.pacemaker_remote_node:
+    name: remote1
+    state: absent
+"""
+
+RETURN = r"""
+nodes:
+  description: The nodes as defined after the change (or as planned in check mode), in input order.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    name:
+      description: Node name (id of the connection resource).
+      type: str
+    state:
+      description: V(present) or V(absent).
+      type: str
+    server:
+      description: Address the cluster connects to.
+      type: str
+      returned: when present
+    port:
+      description: Port, or null when Pacemaker's default (3121) applies.
+      type: int
+      returned: when present
+    reconnect_interval:
+      description: Reconnect interval as written in the CIB.
+      type: str
+      returned: when present
+    meta_attributes:
+      description: Meta attributes of the connection resource.
+      type: dict
+      returned: when present
+    operations:
+      description: Operations of the connection resource.
+      type: list
+      elements: dict
+      returned: when present
+  sample:
+    - name: remote1
+      state: present
+      server: 192.0.2.21
+      port: null
+      reconnect_interval: 60s
+      meta_attributes: {}
+      operations: [{name: monitor, interval: 60s, timeout: 30s}]
+cib_version_before:
+  description: CIB version (admin_epoch.epoch.num_updates) read before the change.
+  returned: always
+  type: str
+  sample: 0.42.7
+cib_version_after:
+  description: CIB version after the change; equal to RV(cib_version_before) when nothing changed.
+  returned: always
+  type: str
+  sample: 0.43.0
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.hacluster.pacemaker.plugins.module_utils import _module, _nodes
+
+OPERATION_SPEC = dict(
+    name=dict(type="str", required=True),
+    interval=dict(type="str", default="0s"),
+    timeout=dict(type="str"),
+)
+
+ITEM_SPEC = dict(
+    name=dict(type="str"),
+    server=dict(type="str"),
+    port=dict(type="int"),
+    reconnect_interval=dict(type="str"),
+    operations=dict(type="list", elements="dict", options=OPERATION_SPEC),
+    instance_attributes=dict(type="dict"),
+    meta_attributes=dict(type="dict"),
+)
+
+
+def main():
+    nodes_spec = dict(ITEM_SPEC, name=dict(type="str", required=True),
+                      state=dict(type="str", choices=["present", "absent"]))
+    module = AnsibleModule(
+        argument_spec=_module.argument_spec(
+            state=dict(type="str", choices=["present", "absent"], default="present"),
+            nodes=dict(type="list", elements="dict", options=nodes_spec),
+            wait=dict(type="bool", default=False),
+            wait_timeout=dict(type="int", default=120),
+            **ITEM_SPEC
+        ),
+        mutually_exclusive=[("name", "nodes")],
+        required_one_of=[("name", "nodes")],
+        supports_check_mode=True,
+    )
+    items, option = _module.batch_items(module, tuple(ITEM_SPEC))
+    for item in items:
+        for key in ("instance_attributes", "meta_attributes"):
+            if item.get(key):
+                item[key] = dict((k, str(val)) for k, val in item[key].items())
+    cib = _module.open_cib(module)
+    result, values = _module.run_transaction(
+        module, lambda plan: _nodes.plan_remote_nodes(plan, items, option), cib
+    )
+    if module.params["wait"] and cib.live and not module.check_mode:
+        _module.wait_for_nodes(
+            module, cib, [i["name"] for i in items if i["state"] == "present"],
+            module.params["wait_timeout"],
+        )
+    module.exit_json(**values)
+
+
+if __name__ == "__main__":
+    main()
