@@ -15,3 +15,13 @@ if ((${#missing[@]})); then
   apt-get install -y -qq --no-install-recommends "${missing[@]}"
   rm -f /usr/sbin/policy-rc.d
 fi
+
+# booth's config parser as an oracle for the booth.conf unit tests. bookworm's
+# boothd hangs as a daemon on kernels >= 6.9, but parses configs fine; it is
+# unpacked aside (not installed) so it never runs as a service here.
+booth_root=/var/cache/hacluster-test/booth
+if [ ! -x "$booth_root/usr/sbin/boothd" ]; then
+  tmp=$(mktemp -d)
+  (cd "$tmp" && apt-get download -qq booth >/dev/null && dpkg-deb -x booth_*.deb "$booth_root")
+  rm -rf "$tmp"
+fi

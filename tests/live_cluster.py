@@ -199,12 +199,16 @@ _COMMS = {
 
 
 def _proc_table() -> dict[int, tuple[int, str, str]]:
-    """pid -> (ppid, comm, exe) for every process we can see."""
+    """pid -> (ppid, comm, exe) for every process of our own PID namespace
+    (the lab's containers run corosync and pacemaker too: not ours)."""
     table = {}
+    own_ns = os.readlink("/proc/self/ns/pid")
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
+            if os.readlink(entry / "ns" / "pid") != own_ns:
+                continue
             stat = (entry / "stat").read_text()
             comm = stat[stat.index("(") + 1 : stat.rindex(")")]
             ppid = int(stat.rsplit(")", 1)[1].split()[1])

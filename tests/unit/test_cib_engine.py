@@ -3,7 +3,7 @@
 import multiprocessing
 
 import pytest
-from conftest import epoch, tool, verify
+from cibfiles import epoch, tool, verify
 from lxml import etree
 
 from ansible_collections.hacluster.pacemaker.plugins.module_utils import _cib, _nodes

@@ -5,7 +5,7 @@ import shutil
 import subprocess
 
 import pytest
-from conftest import canonical, config_of, epoch, new_cib, tool, verify
+from cibfiles import canonical, config_of, epoch, new_cib, tool, verify
 from lxml import etree
 
 from ansible_collections.hacluster.pacemaker.plugins.module_utils import _cib, _nodes
