@@ -132,7 +132,8 @@ class Plan:
         self.facts = {}
         self._touched = []  # [(id, before_xml or None)]
         self._seen = set()
-        self.post_commands = []  # live-only cleanups, e.g. crm_node --remove
+        self.commands = []  # Pacemaker commands to run after the patch (crm_ticket)
+        self.live_cleanup = []  # live only: leftover node state (crm_node --remove)
 
     def error(self, message):
         self.errors.append(message)
@@ -166,6 +167,8 @@ class Plan:
             if old != new:
                 before.append(old or "")
                 after.append(new or "")
+        # state changes that are commands, not XML (crm_ticket), shown as such
+        after.extend("<!-- then: %s -->\n" % " ".join(c) for c in self.commands)
         return {"before": "".join(before), "after": "".join(after)}
 
 
@@ -287,6 +290,20 @@ class Cib:
             % (rc, ", schema validation failed" if rc == EXIT_SCHEMA else "", " ".join(message))
         )
 
+    def _run_after(self, plan):
+        """Ticket state changes (crm_ticket) follow the configuration patch,
+        so a ticket is never granted before its constraints exist."""
+        for command in plan.commands:
+            rc, out, err = self.tool(command)
+            if rc != 0:
+                raise CibError("%s failed (exit %d): %s" % (" ".join(command), rc,
+                                                            err.strip() or out.strip()))
+        if self.live:
+            for command in plan.live_cleanup:
+                rc, out, err = self.tool(command)
+                if rc != 0:
+                    plan.warnings.append("%s exited %d: %s" % (" ".join(command), rc, err.strip()))
+
     def transaction(self, planner, check_mode=False):
         """Read, plan, validate and apply ``planner`` as one atomic change.
 
@@ -305,12 +322,15 @@ class Cib:
                 if plan.errors:
                     raise ValidationError(plan.errors)
                 before = version_of(current)
-                changed = _config_bytes(current) != _config_bytes(work)
+                config_changed = _config_bytes(current) != _config_bytes(work)
+                changed = config_changed or bool(plan.commands)
                 if not changed or check_mode:
                     return Result(changed, plan, before, before, attempt)
-                work.set("epoch", str(int(current.get("epoch", "0")) + 1))
-                work.set("num_updates", "0")
-                if self.patch(current, work):
+                if config_changed:
+                    work.set("epoch", str(int(current.get("epoch", "0")) + 1))
+                    work.set("num_updates", "0")
+                if not config_changed or self.patch(current, work):
+                    self._run_after(plan)
                     return Result(True, plan, before, self.version(), attempt)
             finally:
                 if lock is not None:

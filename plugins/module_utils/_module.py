@@ -68,10 +68,6 @@ def run_transaction(module, planner, cib=None):
     plan = result.plan
     for warning in plan.warnings:
         module.warn(warning)
-    if result.changed and not module.check_mode and cib.live:
-        # status clean-ups outside the configuration (as pcs does)
-        for command in plan.post_commands:
-            cib.tool(command)
     values = dict(
         changed=result.changed,
         cib_version_before=result.version_before,

@@ -299,7 +299,7 @@ def plan_remote_nodes(plan, items, option="nodes"):
                 continue
             _remove_resource(plan, index, existing)
             index.remotes.pop(name, None)
-            plan.post_commands.append(["crm_node", "--force", "--remove", name])
+            plan.live_cleanup.append(["crm_node", "--force", "--remove", name])
             results.append({"name": name, "state": "absent"})
             continue
         own = existing if existing is not None and is_remote_primitive(existing) else None
@@ -399,7 +399,7 @@ def plan_guest_nodes(plan, items, option="nodes"):
                 continue
             _converge_nvpairs(plan, prim, "meta_attributes", dict((k, None) for k in GUEST_META))
             del index.guests[name]
-            plan.post_commands.append(["crm_node", "--force", "--remove", name])
+            plan.live_cleanup.append(["crm_node", "--force", "--remove", name])
             results.append({"name": name, "resource": prim.get("id"), "state": "absent"})
             continue
         resource = index.by_id.get(rsc_id)

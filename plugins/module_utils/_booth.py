@@ -1,0 +1,163 @@
+# -*- coding: utf-8 -*-
+# Copyright: contributors to hacluster.pacemaker
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Booth on the managed node: booth.conf file I/O and the booth client."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import os
+import re
+import tempfile
+import time
+
+from ansible_collections.hacluster.pacemaker.plugins.module_utils import _booth_conf as bc
+from ansible_collections.hacluster.pacemaker.plugins.module_utils._cib import CibError
+
+# booth's src/ticket.c: "ticket: %s, leader: %s[, expires: %s]"
+_LIST_LINE = re.compile(r"ticket: ([^,]+), leader: ([^,\s]+)(?:, expires: ([^,(]+))?")
+
+# module option -> booth.conf ticket option
+TICKET_OPTIONS = (
+    ("expire", "expire"),
+    ("timeout", "timeout"),
+    ("retries", "retries"),
+    ("renewal_freq", "renewal-freq"),
+    ("acquire_after", "acquire-after"),
+    ("weights", "weights"),
+    ("mode", "mode"),
+    ("before_acquire_handler", "before-acquire-handler"),
+)
+
+
+def config_path(instance, path=None):
+    return path or "/etc/booth/%s.conf" % instance
+
+
+def read_config(path):
+    try:
+        with open(path, "rb") as f:
+            return f.read().decode("utf-8", "surrogateescape")
+    except (IOError, OSError) as exc:
+        raise CibError(
+            "config_file: cannot read %s: %s (create booth.conf first, e.g. with the "
+            "hacluster.pacemaker.booth role)" % (path, exc.strerror)
+        )
+
+
+def write_config(path, text):
+    """Atomic replace that keeps the file's owner and mode."""
+    st = os.stat(path)
+    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".booth-")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(text.encode("utf-8", "surrogateescape"))
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, st.st_mode & 0o7777)
+        os.chown(tmp, st.st_uid, st.st_gid)
+        os.rename(tmp, path)
+    except Exception:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def ticket_options(item):
+    """The booth.conf options an item asks for (None = leave as is)."""
+    options = {}
+    for option, key in TICKET_OPTIONS:
+        value = item.get(option)
+        if value is None:
+            continue
+        if option == "weights":
+            value = ",".join(str(w) for w in value)
+        options[key] = str(value)
+    return options
+
+
+def plan_config(text, items, option="tickets"):
+    """New booth.conf text for items, and errors. Refuses a file booth would
+    reject: a corrupted config is reported, never overwritten with a guess."""
+    config = bc.parse(text)
+    broken = bc.syntax_errors(config, extra_keys=("enable-authfile",))
+    if broken:
+        return text, ["config_file: booth would reject the current file, refusing to edit it: "
+                      + "; ".join(broken)]
+    errors = []
+    peer_count = len(bc.peers(config)) or None
+    for item in items:
+        label = "%s[%s]." % (option, item["name"]) if option else ""
+        if item.get("state", "present") == "absent":
+            bc.remove_ticket(config, item["name"])
+            continue
+        options = ticket_options(item)
+        # the ticket as it will be: booth's timing rule spans old and new options
+        merged = dict(bc.ticket_options(config, item["name"]) or {}, **options)
+        problems = bc.ticket_errors(item["name"], merged, peer_count=peer_count,
+                                    defaults=bc.ticket_options(config, bc.DEFAULTS_TICKET))
+        if problems:
+            errors.extend(problems)  # they name the ticket and booth's option
+            continue
+        bc.set_ticket(config, item["name"], options)
+        site = item.get("site")
+        if site and bc.sites(config) and site not in bc.sites(config):
+            errors.append("%ssite: '%s' is not a site in booth.conf (sites: %s)" % (
+                label, site, ", ".join(bc.sites(config))))
+    new = bc.render(config)
+    if not errors:
+        errors = ["config_file: " + e for e in bc.syntax_errors(bc.parse(new),
+                                                               extra_keys=("enable-authfile",))]
+    return new, errors
+
+
+class Client:
+    """The booth client (``booth list|grant|revoke``) of one booth instance."""
+
+    def __init__(self, run, config):
+        self.run = run
+        self.config = config
+
+    def _call(self, *args):
+        try:
+            return self.run(["booth"] + list(args) + ["-c", self.config])
+        except OSError as exc:
+            raise CibError("cannot run booth: %s (is booth installed?)" % exc)
+
+    def tickets(self, site=None):
+        """name -> {leader, expires} from ``booth list``."""
+        args = ["list"] + (["-s", site] if site else [])
+        rc, out, err = self._call(*args)
+        if rc != 0:
+            raise CibError("booth list failed (exit %d): %s -- is booth running here?" % (
+                rc, err.strip() or out.strip()))
+        found = {}
+        for line in out.splitlines():
+            m = _LIST_LINE.search(line)
+            if m:
+                leader = None if m.group(2) == "NONE" else m.group(2)
+                found[m.group(1).strip()] = {
+                    "leader": leader,
+                    "expires": m.group(3).strip() if m.group(3) else None,
+                }
+        return found
+
+    def set_grant(self, ticket, grant, site):
+        verb = "grant" if grant == "granted" else "revoke"
+        rc, out, err = self._call(verb, "-s", site, ticket)
+        if rc != 0:
+            raise CibError("booth %s -s %s %s failed (exit %d): %s" % (
+                verb, site, ticket, rc, err.strip() or out.strip()))
+
+    def wait_leader(self, ticket, leader, timeout):
+        """Bounded wait until booth agrees on the ticket's leader."""
+        deadline = time.time() + timeout
+        while True:
+            current = self.tickets().get(ticket, {}).get("leader")
+            if current == leader:
+                return
+            if time.time() >= deadline:
+                raise CibError("ticket '%s': leader is %s, not %s, after %d s" % (
+                    ticket, current or "NONE", leader or "NONE", timeout))
+            time.sleep(1)

@@ -1,0 +1,167 @@
+# -*- coding: utf-8 -*-
+# Copyright: contributors to hacluster.pacemaker
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Planning for booth tickets in the CIB: rsc_ticket constraints (pcs's
+``constraint ticket add``) and the ticket state (crm_ticket), on lxml trees.
+
+Pure functions: commands that change the ticket state are returned in
+``plan.commands``, never run here.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import re
+
+from ansible_collections.hacluster.pacemaker.plugins.module_utils import _validate as v
+from ansible_collections.hacluster.pacemaker.plugins.module_utils._cib import section
+
+try:
+    from lxml import etree
+except ImportError:  # pragma: no cover - reported by the module
+    etree = None
+
+TICKET_NAME = re.compile(r"^[a-zA-Z0-9-]{1,63}\Z")  # pcs's rule
+LOSS_POLICIES = ("stop", "demote", "fence", "freeze")
+ROLES = ("Started", "Stopped", "Promoted", "Unpromoted", "Master", "Slave")
+RESOURCE_TAGS = ("primitive", "group", "clone", "master", "bundle")
+
+
+def check_ticket_name(option, name):
+    if not TICKET_NAME.match(name or ""):
+        return "%s: '%s' is not a valid ticket name: use 1-63 characters from a-z, A-Z, 0-9 and '-'" % (
+            option, name)
+    return None
+
+
+def ticket_state(cib, name):
+    """Facts from status/tickets/ticket_state (what crm_ticket writes)."""
+    found = cib.xpath("status/tickets/ticket_state[@id=$t]", t=name)
+    state = found[0] if found else None
+
+    def flag(attr):
+        return state is not None and state.get(attr) == "true"
+
+    return {
+        "granted": flag("granted"),
+        "standby": flag("standby"),
+        "last_granted": state.get("last-granted") if state is not None else None,
+    }
+
+
+def constraint_facts(con):
+    return {
+        "id": con.get("id"),
+        "resource": con.get("rsc"),
+        "role": con.get("rsc-role"),
+        "loss_policy": con.get("loss-policy"),
+    }
+
+
+def validate_item(item, label):
+    errors = v.collect(check_ticket_name(label + "name", item["name"]))
+    for i, con in enumerate(item.get("constraints") or ()):
+        where = "%sconstraints[%d]" % (label, i)
+        if not con.get("resource"):
+            errors.append("%s.resource: required" % where)
+        if con.get("loss_policy") and con["loss_policy"] not in LOSS_POLICIES:
+            errors.append("%s.loss_policy: '%s' is not one of %s" % (
+                where, con["loss_policy"], ", ".join(LOSS_POLICIES)))
+        if con.get("role") and con["role"] not in ROLES:
+            errors.append("%s.role: '%s' is not one of %s" % (where, con["role"], ", ".join(ROLES)))
+        if con.get("loss_policy") == "demote" and con.get("role") not in ("Promoted", "Master"):
+            errors.append("%s.loss_policy: 'demote' only applies with role Promoted" % where)
+    return errors
+
+
+def _matches(con, name, want):
+    return (con.get("ticket") == name and con.get("rsc") == want["resource"]
+            and (con.get("rsc-role") or None) == (want.get("role") or None))
+
+
+def plan_tickets(plan, items, option="tickets", bypass_booth=False):
+    """Converge rsc_ticket constraints and (with bypass_booth, through
+    crm_ticket) the grant and standby state. items: dicts with name, state,
+    constraints [{resource, role, loss_policy}], exclusive_constraints,
+    grant (granted|revoked|None), standby (bool|None)."""
+    constraints = section(plan.cib, "constraints")
+    resources = section(plan.cib, "resources")
+    resource_ids = set(e.get("id") for e in resources.iter(*RESOURCE_TAGS))
+    existing = [c for c in constraints.findall("rsc_ticket")]
+    stonith = plan.cib.xpath(
+        "configuration/crm_config/cluster_property_set/nvpair[@name='stonith-enabled']/@value")
+    fencing = not stonith or stonith[0].lower() in ("true", "on", "yes", "y", "1")
+    results = []
+    seen = set()
+    for item in items:
+        name = item["name"]
+        label = "%s[%s]." % (option, name) if option else ""
+        errors = validate_item(item, label)
+        if name in seen:
+            errors.append("%sname: '%s' is given more than once" % (label, name))
+        seen.add(name)
+        for i, con in enumerate(item.get("constraints") or ()):
+            if con.get("resource") and con["resource"] not in resource_ids:
+                errors.append("%sconstraints[%d].resource: '%s' does not exist in the CIB" % (
+                    label, i, con["resource"]))
+            if con.get("loss_policy") == "fence" and not fencing:
+                # Pacemaker would silently reset it to 'stop' (crm_verify: error)
+                errors.append("%sconstraints[%d].loss_policy: 'fence' needs fencing, but "
+                              "stonith-enabled is false" % (label, i))
+        if errors:
+            plan.errors.extend(errors)
+            continue
+        mine = [c for c in existing if c.get("ticket") == name and c.getparent() is not None]
+        absent = item.get("state", "present") == "absent"
+        keep = set()
+        for want in ([] if absent else item.get("constraints") or ()):
+            match = [c for c in mine if _matches(c, name, want)]
+            if match:
+                con = match[0]
+                keep.add(id(con))
+                policy = want.get("loss_policy")
+                if policy and con.get("loss-policy") != policy:
+                    plan.touch(con)
+                    con.set("loss-policy", policy)
+                continue
+            role = want.get("role")
+            proposed = v.sanitize_id("-".join(["ticket", name, want["resource"]])
+                                     + ("-%s" % role if role else ""))
+            con = etree.SubElement(constraints, "rsc_ticket", id=plan.ids.allocate(proposed))
+            con.set("rsc", want["resource"])
+            if role:
+                con.set("rsc-role", role)
+            con.set("ticket", name)
+            if want.get("loss_policy"):
+                con.set("loss-policy", want["loss_policy"])
+            plan.created(con)
+            keep.add(id(con))
+            existing.append(con)
+        if absent or item.get("exclusive_constraints"):
+            for con in mine:
+                if id(con) not in keep:
+                    plan.touch(con)
+                    plan.ids.release(con)
+                    constraints.remove(con)
+        state = ticket_state(plan.cib, name)
+        if bypass_booth:
+            grant = "revoked" if absent else item.get("grant")
+            if grant == "granted" and not state["granted"]:
+                plan.commands.append(["crm_ticket", "--ticket", name, "--grant", "--force"])
+                state["granted"] = True
+            elif grant == "revoked" and state["granted"]:
+                plan.commands.append(["crm_ticket", "--ticket", name, "--revoke", "--force"])
+                state["granted"] = False
+        standby = item.get("standby")
+        if standby is not None and not absent and standby != state["standby"]:
+            plan.commands.append(
+                ["crm_ticket", "--ticket", name, "--standby" if standby else "--activate"])
+            state["standby"] = standby
+        facts = dict(name=name, state="absent" if absent else "present", **state)
+        facts["constraints"] = [
+            constraint_facts(c) for c in constraints.findall("rsc_ticket") if c.get("ticket") == name
+        ]
+        results.append(facts)
+    plan.facts["tickets"] = results
+    return results

@@ -1,0 +1,372 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: contributors to hacluster.pacemaker
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+---
+module: booth_ticket
+short_description: Manage booth tickets, their grant state and the rsc_ticket constraints bound to them
+version_added: 0.1.0
+description:
+  - Defines a ticket in C(booth.conf), binds resources to it with C(rsc_ticket) constraints, and grants,
+    revokes or puts it in standby, as the geo-cluster procedure with C(pcs booth ticket add),
+    C(pcs constraint ticket add) and C(pcs booth ticket grant) does.
+  - C(booth.conf) must be identical on every site node and arbitrator. Run the task on all of them
+    (with O(manage=[config]) on arbitrators, which have no CIB) and compare the returned RV(config_checksum).
+  - The booth.conf edit keeps comments, order and lines it does not know; a file booth would reject
+    is reported and never rewritten.
+  - Constraint ids follow pcs (C(ticket-<ticket>-<resource>)); constraints built by pcs are recognised.
+  - Granting is booth's job. With O(grant) the module asks the running booth (C(booth grant -s SITE)).
+    Only with O(bypass_booth=true) does it use C(crm_ticket) directly, which can grant one ticket at two
+    sites at once; see the docs page on the grant model.
+author:
+  - hacluster.pacemaker maintainers
+extends_documentation_fragment:
+  - hacluster.pacemaker.cib
+options:
+  name:
+    description:
+      - Ticket name, 1-63 characters from a-z, A-Z, 0-9 and C(-) (pcs's rule). Required unless O(tickets) is given.
+    type: str
+  state:
+    description:
+      - V(present) defines the ticket; V(absent) removes it from booth.conf and removes its C(rsc_ticket)
+        constraints (and, with O(bypass_booth=true), revokes it).
+    type: str
+    choices: [present, absent]
+    default: present
+  manage:
+    description:
+      - What to change. V(config) is booth.conf, V(cib) the constraints and ticket state in the CIB.
+      - Use V([config]) on arbitrators and V([cib]) for a CIB file without booth.conf.
+    type: list
+    elements: str
+    choices: [config, cib]
+    default: [config, cib]
+  instance:
+    description: Booth instance name; its config is C(/etc/booth/<instance>.conf).
+    type: str
+    default: booth
+  config_file:
+    description: Path of booth.conf, overriding O(instance)'s default path.
+    type: path
+  expire:
+    description: Ticket lease time in seconds (booth's C(expire); booth accepts whole seconds or C(<n>ms)).
+    type: str
+  timeout:
+    description: Booth's C(timeout) for ticket messages.
+    type: str
+  retries:
+    description: Booth's C(retries). Booth requires C(timeout * (retries + 1)) below the renewal frequency.
+    type: int
+  renewal_freq:
+    description: Booth's C(renewal-freq); defaults to half of O(expire).
+    type: str
+  acquire_after:
+    description: Booth's C(acquire-after).
+    type: str
+  weights:
+    description: Booth's C(weights), one integer per site and arbitrator in booth.conf order.
+    type: list
+    elements: int
+  mode:
+    description: V(auto) (booth moves the ticket on site loss) or V(manual) (an admin must grant it).
+    type: str
+    choices: [auto, manual]
+  before_acquire_handler:
+    description: Booth's C(before-acquire-handler), an absolute path of a program run before acquiring.
+    type: str
+  constraints:
+    description: Resources bound to the ticket, each an C(rsc_ticket) constraint.
+    type: list
+    elements: dict
+    suboptions:
+      resource:
+        description: Id of an existing resource.
+        type: str
+        required: true
+      role:
+        description: Only constrain this role (C(rsc-role)), for example V(Promoted).
+        type: str
+      loss_policy:
+        description: What happens to the resource when the ticket is revoked.
+        type: str
+        choices: [stop, demote, fence, freeze]
+  exclusive_constraints:
+    description: Remove this ticket's constraints that are not listed in O(constraints).
+    type: bool
+    default: false
+  grant:
+    description:
+      - V(granted) grants the ticket to O(site); V(revoked) revokes it wherever it is held.
+      - Without O(bypass_booth), needs a running booth; a ticket held by another site is an error
+        (revoke it there first).
+    type: str
+    choices: [granted, revoked]
+  site:
+    description: Booth address of the site to grant to (one of the C(site) lines of booth.conf).
+    type: str
+  bypass_booth:
+    description:
+      - Change the grant with C(crm_ticket --force) in this cluster's CIB instead of asking booth.
+        Needed offline (O(cib_file)) and on clusters without booth.
+      - Dangerous with booth running: two sites can then hold the same ticket.
+    type: bool
+    default: false
+  standby:
+    description: Put the ticket in standby (C(crm_ticket --standby)) or activate it (C(--activate)) in this CIB.
+    type: bool
+  wait_timeout:
+    description: Seconds to wait for booth to confirm a grant or revoke.
+    type: int
+    default: 60
+  tickets:
+    description:
+      - Batch form; a list of tickets with the per-ticket options above (O(name), O(state), O(expire)...
+        O(constraints), O(exclusive_constraints), O(grant), O(site), O(standby)), in one CIB transaction
+        and one booth.conf write. Mutually exclusive with O(name).
+    type: list
+    elements: dict
+seealso:
+  - name: Booth
+    description: Booth's documentation.
+    link: https://github.com/ClusterLabs/booth
+"""
+
+EXAMPLES = r"""
+---
+- name: Define apacheticket on every site node and the arbitrator
+  hacluster.pacemaker.booth_ticket:
+    name: apacheticket
+    expire: "600"
+    manage: "{{ ['config'] if 'arbitrators' in group_names else ['config', 'cib'] }}"
+
+- name: Bind the web group to the ticket at each site
+  hacluster.pacemaker.booth_ticket:
+    name: apacheticket
+    manage: [cib]
+    constraints:
+      - resource: apachegroup
+        loss_policy: stop
+  run_once: true
+
+- name: Grant the ticket to the first site (once, from any site node)
+  hacluster.pacemaker.booth_ticket:
+    name: apacheticket
+    manage: [cib]
+    grant: granted
+    site: 192.0.2.100
+  run_once: true
+"""
+
+RETURN = r"""
+tickets:
+  description: State of each ticket after the change (as planned in check mode).
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    name:
+      description: Ticket name.
+      type: str
+    state:
+      description: V(present) or V(absent).
+      type: str
+    granted:
+      description: Whether this cluster's CIB shows the ticket granted here. Null with O(manage=[config]).
+      type: bool
+    standby:
+      description: Whether the ticket is in standby in this CIB.
+      type: bool
+    last_granted:
+      description: C(last-granted) from the CIB's ticket state (seconds since the epoch).
+      type: str
+    leader:
+      description: The site booth says holds the ticket (live, with booth running), or null.
+      type: str
+    expires:
+      description: When booth's lease expires, as booth prints it.
+      type: str
+    options:
+      description: The ticket's options in booth.conf.
+      type: dict
+    constraints:
+      description: Its C(rsc_ticket) constraints (id, resource, role, loss_policy).
+      type: list
+      elements: dict
+  sample:
+    - name: apacheticket
+      state: present
+      granted: true
+      standby: false
+      leader: 192.0.2.100
+      options: {expire: "600"}
+      constraints: [{id: ticket-apacheticket-apachegroup, resource: apachegroup, role: null, loss_policy: stop}]
+config_checksum:
+  description: SHA-256 of booth.conf after the change; equal on every member when they agree.
+  returned: when O(manage) contains V(config)
+  type: str
+config_changed:
+  description: Whether booth.conf was (or would be) changed. Booth reads its config at start; restart it to apply.
+  returned: always
+  type: bool
+cib_version_before:
+  description: CIB version before the change.
+  returned: when O(manage) contains V(cib)
+  type: str
+cib_version_after:
+  description: CIB version after the change.
+  returned: when O(manage) contains V(cib)
+  type: str
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.hacluster.pacemaker.plugins.module_utils import _booth, _module, _tickets
+from ansible_collections.hacluster.pacemaker.plugins.module_utils import _booth_conf as bc
+from ansible_collections.hacluster.pacemaker.plugins.module_utils._cib import CibError
+
+CONSTRAINT_SPEC = dict(
+    resource=dict(type="str", required=True),
+    role=dict(type="str"),
+    loss_policy=dict(type="str", choices=["stop", "demote", "fence", "freeze"]),
+)
+
+ITEM_SPEC = dict(
+    name=dict(type="str"),
+    expire=dict(type="str"),
+    timeout=dict(type="str"),
+    retries=dict(type="int"),
+    renewal_freq=dict(type="str"),
+    acquire_after=dict(type="str"),
+    weights=dict(type="list", elements="int"),
+    mode=dict(type="str", choices=["auto", "manual"]),
+    before_acquire_handler=dict(type="str"),
+    constraints=dict(type="list", elements="dict", options=CONSTRAINT_SPEC),
+    exclusive_constraints=dict(type="bool", default=False),
+    grant=dict(type="str", choices=["granted", "revoked"]),
+    site=dict(type="str"),
+    standby=dict(type="bool"),
+)
+
+
+def main():
+    tickets_spec = dict(ITEM_SPEC, name=dict(type="str", required=True),
+                        state=dict(type="str", choices=["present", "absent"]))
+    module = AnsibleModule(
+        argument_spec=_module.argument_spec(
+            state=dict(type="str", choices=["present", "absent"], default="present"),
+            manage=dict(type="list", elements="str", choices=["config", "cib"],
+                        default=["config", "cib"]),
+            instance=dict(type="str", default="booth"),
+            config_file=dict(type="path"),
+            bypass_booth=dict(type="bool", default=False),
+            wait_timeout=dict(type="int", default=60),
+            tickets=dict(type="list", elements="dict", options=tickets_spec),
+            **ITEM_SPEC
+        ),
+        mutually_exclusive=[("name", "tickets")],
+        required_one_of=[("name", "tickets")],
+        supports_check_mode=True,
+    )
+    p = module.params
+    items, option = _module.batch_items(module, tuple(ITEM_SPEC), list_key="tickets")
+    manage_cib = "cib" in p["manage"]
+    errors = []
+    for item in items:
+        label = "%s[%s]." % (option, item["name"]) if option else ""
+        if item.get("grant") == "granted" and not item.get("site") and not p["bypass_booth"]:
+            errors.append("%ssite: required to grant through booth" % label)
+        if not manage_cib and (item.get("constraints") or item.get("grant") or item.get("standby") is not None):
+            errors.append("%smanage: constraints, grant and standby need 'cib' in manage" % label)
+    if p["cib_file"] and any(i.get("grant") for i in items) and not p["bypass_booth"]:
+        errors.append("grant: booth cannot grant in a CIB file; set bypass_booth=true to use crm_ticket")
+
+    values = dict(changed=False, config_changed=False)
+    path = _booth.config_path(p["instance"], p["config_file"])
+    new_text = old_text = None
+    try:
+        if "config" in p["manage"]:
+            old_text = _booth.read_config(path)
+            new_text, config_errors = _booth.plan_config(old_text, items, option)
+            errors.extend(config_errors)
+    except CibError as exc:
+        errors.append(str(exc))
+    if errors:
+        module.fail_json(msg="; ".join(errors), errors=errors, changed=False)
+
+    booth = _booth.Client(_module.ansible_runner(module), path)
+    live_grants = [i for i in items if i.get("grant") and not p["bypass_booth"]]
+    leaders = {}
+    if not p["cib_file"]:
+        try:
+            leaders = booth.tickets()  # facts; and what a grant starts from
+        except CibError as exc:
+            if live_grants:
+                module.fail_json(msg="grant: %s" % exc, changed=False)
+    for item in live_grants:
+        leader = leaders.get(item["name"], {}).get("leader")
+        if item["name"] not in leaders:
+            errors.append("grant: booth does not know ticket '%s' (restart booth after adding it "
+                          "to booth.conf)" % item["name"])
+        elif item["grant"] == "granted" and leader not in (None, item["site"]):
+            errors.append("grant: ticket '%s' is held by site %s; revoke it there first "
+                          "(grant: revoked)" % (item["name"], leader))
+    if errors:
+        module.fail_json(msg="; ".join(errors), errors=errors, changed=False)
+
+    facts = dict((i["name"], {"name": i["name"], "state": i["state"]}) for i in items)
+    if manage_cib:
+        result, cib_values = _module.run_transaction(
+            module,
+            lambda plan: _tickets.plan_tickets(plan, items, option, bypass_booth=p["bypass_booth"]),
+        )
+        for ticket in cib_values.pop("tickets"):
+            facts[ticket["name"]].update(ticket)
+        diff = cib_values.pop("diff", None)
+        values.update(cib_values)
+        if diff:
+            values["diff"] = [diff]
+    if new_text is not None:
+        values["config_changed"] = new_text != old_text
+        values["config_checksum"] = bc.checksum(new_text)
+        if values["config_changed"]:
+            values["changed"] = True
+            if module._diff:
+                values.setdefault("diff", []).append(dict(
+                    before=old_text, after=new_text, before_header=path, after_header=path))
+            if not module.check_mode:
+                _booth.write_config(path, new_text)
+        config = bc.parse(new_text)
+        for name, fact in facts.items():
+            fact["options"] = bc.ticket_options(config, name) or {}
+
+    for item in live_grants:
+        name, leader = item["name"], leaders.get(item["name"], {}).get("leader")
+        want = item["site"] if item["grant"] == "granted" else None
+        if leader == want:
+            continue
+        values["changed"] = True
+        if module.check_mode:
+            leaders[name] = {"leader": want, "expires": None}
+            continue
+        try:
+            booth.set_grant(name, item["grant"], item["site"] or leader)
+            booth.wait_leader(name, want, p["wait_timeout"])
+        except CibError as exc:
+            module.fail_json(msg=str(exc), changed=True)
+    if live_grants and not module.check_mode:
+        leaders = booth.tickets()
+    for name, fact in facts.items():
+        fact["leader"] = leaders.get(name, {}).get("leader")
+        fact["expires"] = leaders.get(name, {}).get("expires")
+    values["tickets"] = [facts[i["name"]] for i in items]
+    module.exit_json(**values)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,196 @@
+"""Ticket constraints and ticket state on real CIB files, checked against pcs,
+crm_ticket and crm_verify."""
+
+import shutil
+import subprocess
+
+import pytest
+from cibfiles import canonical, config_of, new_cib, tool, verify
+from lxml import etree
+
+from ansible_collections.hacluster.pacemaker.plugins.module_utils import _booth, _cib, _tickets
+
+needs_pcs = pytest.mark.skipif(shutil.which("pcs") is None, reason="pcs is not installed")
+
+RESOURCES = (
+    '<primitive id="web" class="ocf" provider="pacemaker" type="Dummy"/>',
+    '<clone id="db-clone"><meta_attributes id="db-clone-meta_attributes"><nvpair '
+    'id="db-clone-meta_attributes-promotable" name="promotable" value="true"/>'
+    '</meta_attributes><primitive id="db" class="ocf" provider="pacemaker" type="Stateful"/></clone>',
+)
+
+
+@pytest.fixture
+def cib(tmp_path):
+    return new_cib(tmp_path / "cib.xml", *RESOURCES)
+
+
+def tickets(path, *items, bypass=False, check_mode=False):
+    items = [dict({"state": "present"}, **i) for i in items]
+    return _cib.Cib(str(path)).transaction(
+        lambda plan: _tickets.plan_tickets(plan, items, "tickets", bypass_booth=bypass),
+        check_mode=check_mode)
+
+
+def ticket_info(path, name):
+    out = tool(path, "crm_ticket", "--ticket", name, "--query-xml").stdout
+    return etree.fromstring(out[out.index("<"):].encode())  # after "State XML:"
+
+
+@needs_pcs
+def test_constraints_are_what_pcs_writes(tmp_path):
+    theirs = new_cib(tmp_path / "pcs.xml", *RESOURCES)
+    for args in (["T1", "web", "loss-policy=freeze"],
+                 ["T1", "Promoted", "db-clone", "loss-policy=demote"]):
+        subprocess.run(["pcs", "-f", str(theirs), "constraint", "ticket", "add", *args],
+                       check=True, capture_output=True)
+    item = {"name": "T1", "constraints": [
+        {"resource": "web", "loss_policy": "freeze"},
+        {"resource": "db-clone", "role": "Promoted", "loss_policy": "demote"}]}
+    ours = new_cib(tmp_path / "ours.xml", *RESOURCES)
+    assert tickets(ours, item).changed
+    assert canonical(config_of(ours)) == canonical(config_of(theirs))
+    verify(ours)
+    content = theirs.read_bytes()
+    assert not tickets(theirs, item).changed
+    assert theirs.read_bytes() == content
+
+
+def test_grant_standby_revoke_through_crm_ticket(cib):
+    item = {"name": "T1", "constraints": [{"resource": "web", "loss_policy": "stop"}],
+            "grant": "granted"}
+    tool(cib, "cibadmin", "--create", "--scope", "nodes", "--xml-text", '<node id="1" uname="n1"/>')
+
+    def scheduler_starts_web():
+        sim = tool(cib, "crm_simulate", "--live-check", "--simulate", "--node-up", "n1").stdout
+        return "Start      web" in sim
+
+    tickets(cib, dict(item, grant=None), bypass=True)
+    assert not scheduler_starts_web()  # bound to a ticket nobody holds
+    content = cib.read_bytes()
+    planned = tickets(cib, item, bypass=True, check_mode=True)
+    assert planned.changed and "crm_ticket --ticket T1 --grant" in planned.plan.diff()["after"]
+    assert cib.read_bytes() == content
+    assert tickets(cib, item, bypass=True).changed
+    assert ticket_info(cib, "T1").get("granted") == "true"
+    assert scheduler_starts_web()
+    content = cib.read_bytes()
+    assert not tickets(cib, item, bypass=True).changed
+    assert cib.read_bytes() == content
+    assert tickets(cib, dict(item, standby=True), bypass=True).changed
+    assert ticket_info(cib, "T1").get("standby") == "true"
+    assert tickets(cib, dict(item, standby=False, grant="revoked"), bypass=True).changed
+    state = ticket_info(cib, "T1")
+    assert state.get("granted") == "false" and state.get("standby") == "false"
+    verify(cib)
+
+
+def test_grant_without_bypass_never_touches_ticket_state(cib):
+    assert tickets(cib, {"name": "T1", "grant": "granted"}).changed is False
+    assert tool(cib, "crm_ticket", "--ticket", "T1", "--query-xml", check=False).returncode != 0 \
+        or ticket_info(cib, "T1").get("granted") != "true"
+
+
+def test_absent_removes_constraints_and_exclusive_prunes(cib):
+    tickets(cib, {"name": "T1", "constraints": [{"resource": "web"}, {"resource": "db-clone"}]})
+    tickets(cib, {"name": "T2", "constraints": [{"resource": "web"}]})
+    result = tickets(cib, {"name": "T1", "constraints": [{"resource": "web"}],
+                           "exclusive_constraints": True})
+    assert result.changed
+    ids = etree.parse(str(cib)).xpath("//rsc_ticket/@id")
+    assert sorted(ids) == ["ticket-T1-web", "ticket-T2-web"]
+    assert tickets(cib, {"name": "T1", "state": "absent"}).changed
+    assert etree.parse(str(cib)).xpath("//rsc_ticket/@id") == ["ticket-T2-web"]
+    verify(cib)
+
+
+def test_loss_policy_is_repaired_in_place(cib):
+    tickets(cib, {"name": "T1", "constraints": [{"resource": "web", "loss_policy": "stop"}]})
+    result = tickets(cib, {"name": "T1", "constraints": [{"resource": "web", "loss_policy": "freeze"}]})
+    assert result.changed
+    assert etree.parse(str(cib)).xpath("//rsc_ticket/@loss-policy") == ["freeze"]
+
+
+def test_thousand_constraints_in_one_transaction(tmp_path):
+    path = new_cib(tmp_path / "cib.xml", *[
+        '<primitive id="r%d" class="ocf" provider="pacemaker" type="Dummy"/>' % i
+        for i in range(0)])
+    rsc = "".join('<primitive id="r%d" class="ocf" provider="pacemaker" type="Dummy"/>' % i
+                  for i in range(1000))
+    tool(path, "cibadmin", "--replace", "--scope", "resources",
+         "--xml-text", "<resources>%s</resources>" % rsc)
+    items = [{"name": "T%d" % i, "constraints": [{"resource": "r%d" % i}]} for i in range(1000)]
+    result = tickets(path, *items)
+    assert result.changed and result.attempts == 1
+    assert len(etree.parse(str(path)).xpath("//rsc_ticket")) == 1000
+    verify(path)
+
+
+BAD_CIB_ITEMS = [
+    ({"name": ""}, "tickets[].name: '' is not a valid ticket name"),
+    ({"name": "a_b"}, "'a_b' is not a valid ticket name"),
+    ({"name": "x" * 64}, "is not a valid ticket name: use 1-63 characters"),
+    ({"name": "T1", "constraints": [{"resource": "nope"}]},
+     "tickets[T1].constraints[0].resource: 'nope' does not exist"),
+    ({"name": "T1", "constraints": [{"resource": "web", "loss_policy": "explode"}]},
+     "constraints[0].loss_policy: 'explode' is not one of"),
+    ({"name": "T1", "constraints": [{"resource": "web", "role": "Boss"}]},
+     "constraints[0].role: 'Boss' is not one of"),
+    ({"name": "T1", "constraints": [{"resource": "web", "loss_policy": "demote"}]},
+     "'demote' only applies with role Promoted"),
+    ({"name": "T1", "constraints": [{"resource": "web", "loss_policy": "fence"}]},
+     "loss_policy: 'fence' needs fencing, but stonith-enabled is false"),
+]
+
+
+@pytest.mark.parametrize("item, message", BAD_CIB_ITEMS, ids=lambda x: str(x)[:30])
+def test_bad_ticket_input_writes_nothing(cib, item, message):
+    content = cib.read_bytes()
+    with pytest.raises(_cib.ValidationError) as err:
+        tickets(cib, item, bypass=True)
+    assert message in str(err.value)
+    assert cib.read_bytes() == content
+
+
+BOOTH_CONF = """# sites
+transport = UDP
+port = 9929
+authfile = /etc/booth/booth.key
+site = 192.0.2.1
+site = 192.0.2.2
+arbitrator = 192.0.2.3
+"""
+
+BAD_CONFIG_ITEMS = [
+    ({"name": "T1", "expire": "ten"}, "option 'expire' must be a duration"),
+    ({"name": "T1", "timeout": "5s"}, "option 'timeout' must be a duration"),
+    ({"name": "T1", "retries": 1}, "option 'retries'"),
+    ({"name": "T1", "expire": "60", "timeout": "5", "retries": 10},
+     "timeout * (retries + 1) must be less than renewal-freq"),
+    ({"name": "T1", "weights": [1, 2, 3, 4]}, "option 'weights' must be at most one weight per"),
+    ({"name": "T1", "before_acquire_handler": "run.sh"}, "option 'before-acquire-handler'"),
+    ({"name": "T1", "site": "198.51.100.1"}, "site: '198.51.100.1' is not a site in booth.conf"),
+    ({"name": "a b"}, "the name must be 1-63 characters"),
+]
+
+
+@pytest.mark.parametrize("item, message", BAD_CONFIG_ITEMS, ids=lambda x: str(x)[:30])
+def test_bad_booth_input_is_refused(item, message):
+    new, errors = _booth.plan_config(BOOTH_CONF, [dict({"state": "present"}, **item)])
+    assert any(message in e for e in errors), errors
+
+
+def test_corrupt_booth_conf_is_never_rewritten():
+    broken = BOOTH_CONF + "this is not booth\n"
+    new, errors = _booth.plan_config(broken, [{"name": "T1", "state": "present"}])
+    assert errors and "refusing to edit it" in errors[0] and new == broken
+
+
+def test_booth_conf_edit_is_deterministic_and_idempotent():
+    items = [{"name": "T1", "expire": "600", "retries": 5, "state": "present"}]
+    first, errors = _booth.plan_config(BOOTH_CONF, items)
+    assert not errors and first.startswith(BOOTH_CONF)
+    again, errors = _booth.plan_config(first, items)
+    assert again == first
+    gone, _ = _booth.plan_config(first, [{"name": "T1", "state": "absent"}])
+    assert gone == BOOTH_CONF
