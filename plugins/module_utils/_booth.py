@@ -161,3 +161,79 @@ class Client:
                 raise CibError("ticket '%s': leader is %s, not %s, after %d s" % (
                     ticket, current or "NONE", leader or "NONE", timeout))
             time.sleep(1)
+
+
+# What pcs 0.12 writes for ``pcs booth create ip IP`` (agent metadata of
+# trixie's resource-agents and booth-pacemaker): name, interval, timeout, extra
+_IP_OPS = (("monitor", "10s", "20s", ()), ("start", "0s", "20s", ()), ("stop", "0s", "20s", ()))
+_SITE_OPS = (
+    ("monitor", "10", "20", (("start-delay", "0"),)),
+    ("reload", "0s", "20", ()),
+    ("restart", "0s", "20", ()),
+    ("start", "0s", "20", ()),
+    ("stop", "0s", "20", ()),
+)
+
+
+def _primitive(plan, parent, rid, agent, attrs, ops):
+    from lxml import etree
+
+    prim = etree.SubElement(parent, "primitive", id=plan.ids.allocate(rid))
+    for key, value in zip(("class", "provider", "type"), agent):
+        prim.set(key, value)
+    nvs = etree.SubElement(prim, "instance_attributes",
+                           id=plan.ids.allocate("%s-instance_attributes" % rid))
+    for name, value in sorted(attrs.items()):
+        etree.SubElement(nvs, "nvpair", id=plan.ids.allocate("%s-%s" % (nvs.get("id"), name)),
+                         name=name, value=value)
+    operations = etree.SubElement(prim, "operations")
+    for name, interval, timeout, extra in ops:
+        op = etree.SubElement(operations, "op", name=name, interval=interval, timeout=timeout)
+        for key, value in extra:
+            op.set(key, value)
+        op.set("id", plan.ids.allocate("%s-%s-interval-%s" % (rid, name, interval)))
+    return prim
+
+
+def plan_site_group(plan, instance, config_file, ip, state="present"):
+    """The booth IP + booth-site service group of one site cluster, as
+    ``pcs booth create ip`` makes it (booth-<instance>-group/-ip/-service).
+    An existing booth-site resource for this config is recognised whatever
+    its ids; only the IP is converged."""
+    from ansible_collections.hacluster.pacemaker.plugins.module_utils._cib import (
+        nvpairs, section, set_nvpairs)
+    from ansible_collections.hacluster.pacemaker.plugins.module_utils._nodes import (
+        _remove_resource)
+
+    resources = section(plan.cib, "resources")
+    services = [p for p in resources.iter("primitive")
+                if p.get("type") == "booth-site"
+                and nvpairs(p, "instance_attributes").get("config") == config_file]
+    group = services[0].getparent() if services else None
+    ip_prim = None
+    if group is not None and group.tag == "group":
+        found = [p for p in group.findall("primitive") if p.get("type") == "IPaddr2"]
+        ip_prim = found[0] if found else None
+    if state == "absent":
+        for prim in ([ip_prim] if ip_prim is not None else []) + services:
+            _remove_resource(plan, prim)
+        return {"group": None, "ip": None}
+    if not services:
+        from lxml import etree
+
+        base = "booth-%s" % instance
+        group = etree.SubElement(resources, "group", id=plan.ids.allocate(base + "-group"))
+        plan.created(group)
+        _primitive(plan, group, base + "-ip", ("ocf", "heartbeat", "IPaddr2"), {"ip": ip}, _IP_OPS)
+        _primitive(plan, group, base + "-service", ("ocf", "pacemaker", "booth-site"),
+                   {"config": config_file}, _SITE_OPS)
+        return {"group": group.get("id"), "ip": ip}
+    if ip_prim is None:
+        plan.error("site_ip: the booth-site resource '%s' for %s is not in a group with an "
+                   "IPaddr2 resource; fix it by hand or remove it (state=absent)"
+                   % (services[0].get("id"), config_file))
+        return {}
+    if nvpairs(ip_prim, "instance_attributes").get("ip") != ip:
+        plan.touch(group)
+        set_nvpairs(ip_prim, "instance_attributes", {"ip": ip}, plan)
+    return {"group": group.get("id"), "ip": ip}

@@ -187,7 +187,7 @@ def _check_operations(option, operations):
     return errors
 
 
-def _remove_resource(plan, index, prim):
+def _remove_resource(plan, prim):
     """Remove a resource and what only referenced it, as ``pcs resource
     delete`` does: constraints naming it, its references in resource sets
     (and sets or constraints left empty), its place in a group."""
@@ -297,7 +297,7 @@ def plan_remote_nodes(plan, items, option="nodes"):
                 plan.error("%sname: '%s' is not a remote node (it is a <%s>); refusing to remove it"
                            % (label, name, existing.tag))
                 continue
-            _remove_resource(plan, index, existing)
+            _remove_resource(plan, existing)
             index.remotes.pop(name, None)
             plan.live_cleanup.append(["crm_node", "--force", "--remove", name])
             results.append({"name": name, "state": "absent"})

@@ -1,0 +1,217 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: contributors to hacluster.pacemaker
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+---
+module: booth_config
+short_description: Manage a booth instance's booth.conf and, on a site cluster, its booth IP and service group
+version_added: 0.1.0
+description:
+  - Converges the global part of C(booth.conf) (transport, port, authfile, sites and arbitrators), like
+    C(pcs booth setup), keeping comments, tickets and lines it does not know. Tickets are managed with
+    M(hacluster.pacemaker.booth_ticket).
+  - Rendering is deterministic, so every site node and arbitrator given the same options holds the
+    same bytes; compare RV(config_checksum) across hosts.
+  - With O(site_ip) on a site cluster, also creates the resource group that runs booth there, an
+    C(ocf:heartbeat:IPaddr2) floating IP plus C(ocf:pacemaker:booth-site), with the ids, attributes and
+    operations C(pcs booth create ip) writes (C(booth-<instance>-group), C(-ip), C(-service)).
+author:
+  - hacluster.pacemaker maintainers
+extends_documentation_fragment:
+  - hacluster.pacemaker.cib
+options:
+  instance:
+    description: Booth instance name; its config is C(/etc/booth/<instance>.conf).
+    type: str
+    default: booth
+  config_file:
+    description: Path of booth.conf, overriding O(instance)'s default path.
+    type: path
+  sites:
+    description: Booth addresses of the sites, in order (booth derives ticket weights and priorities from it).
+    type: list
+    elements: str
+  arbitrators:
+    description: Booth addresses of the arbitrators.
+    type: list
+    elements: str
+    default: []
+  transport:
+    description: Booth transport; booth implements only UDP.
+    type: str
+    choices: [UDP]
+    default: UDP
+  port:
+    description: Booth port (UDP and TCP), 9929 by default.
+    type: int
+    default: 9929
+  authfile:
+    description: Path of the booth key (see M(hacluster.pacemaker.authkey)). Omit for no authentication.
+    type: path
+  allow_hostnames:
+    description: Accept host names for sites and arbitrators (booth resolves them once, at start). Default is IP addresses only.
+    type: bool
+    default: false
+  site_ip:
+    description:
+      - On a site cluster, the floating booth IP of this site. Creates the booth resource group in the CIB,
+        or converges its IP. Requires a CIB (live, or O(cib_file)).
+    type: str
+  state:
+    description:
+      - V(present) converges booth.conf (creating it if missing) and the site group when O(site_ip) is given.
+      - V(absent) removes the site group from the CIB (with O(manage) including V(cib)) and booth.conf
+        (with O(manage) including V(config)).
+    type: str
+    choices: [present, absent]
+    default: present
+  manage:
+    description: What to change, V(config) (booth.conf) and/or V(cib) (the site group).
+    type: list
+    elements: str
+    choices: [config, cib]
+    default: [config]
+"""
+
+EXAMPLES = r"""
+---
+- name: booth.conf on every site node and the arbitrator
+  hacluster.pacemaker.booth_config:
+    sites: [192.0.2.100, 198.51.100.100]
+    arbitrators: [203.0.113.10]
+    authfile: /etc/booth/booth.key
+
+- name: The booth IP and service at site A (once per site cluster)
+  hacluster.pacemaker.booth_config:
+    sites: [192.0.2.100, 198.51.100.100]
+    arbitrators: [203.0.113.10]
+    authfile: /etc/booth/booth.key
+    site_ip: 192.0.2.100
+    manage: [config, cib]
+  run_once: true
+"""
+
+RETURN = r"""
+config_checksum:
+  description: SHA-256 of booth.conf after the change.
+  returned: when O(manage) contains V(config) and O(state=present)
+  type: str
+config_changed:
+  description: Whether booth.conf changed (restart booth to apply it).
+  returned: always
+  type: bool
+site_group:
+  description: Id of the booth resource group and its IP.
+  returned: when O(site_ip) is given
+  type: dict
+  sample: {group: booth-booth-group, ip: 192.0.2.100}
+"""
+
+import os
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.hacluster.pacemaker.plugins.module_utils import _booth, _module
+from ansible_collections.hacluster.pacemaker.plugins.module_utils import _booth_conf as bc
+from ansible_collections.hacluster.pacemaker.plugins.module_utils._cib import CibError
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=_module.argument_spec(
+            instance=dict(type="str", default="booth"),
+            config_file=dict(type="path"),
+            sites=dict(type="list", elements="str"),
+            arbitrators=dict(type="list", elements="str", default=[]),
+            transport=dict(type="str", choices=["UDP"], default="UDP"),
+            port=dict(type="int", default=9929),
+            authfile=dict(type="path"),
+            allow_hostnames=dict(type="bool", default=False),
+            site_ip=dict(type="str"),
+            state=dict(type="str", choices=["present", "absent"], default="present"),
+            manage=dict(type="list", elements="str", choices=["config", "cib"], default=["config"]),
+        ),
+        required_if=[("state", "present", ("sites",))],
+        supports_check_mode=True,
+    )
+    p = module.params
+    path = _booth.config_path(p["instance"], p["config_file"])
+    values = dict(changed=False, config_changed=False)
+    new_text = old_text = None
+    if "config" in p["manage"]:
+        exists = os.path.exists(path)
+        old_text = _booth.read_config(path) if exists else None
+        if p["state"] == "present":
+            try:
+                new_text, errors = _plan_config(old_text, p)
+            except CibError as exc:
+                module.fail_json(msg=str(exc))
+            if errors:
+                module.fail_json(msg="; ".join(errors), errors=errors)
+    if "cib" in p["manage"] and (p["site_ip"] or p["state"] == "absent"):
+        _result, cib_values = _module.run_transaction(
+            module,
+            lambda plan: plan.facts.update(site_group=_booth.plan_site_group(
+                plan, p["instance"], path, p["site_ip"], p["state"])),
+        )
+        values.update(cib_values)
+        if "diff" in values:
+            values["diff"] = [values["diff"]]
+    if "config" in p["manage"]:
+        if p["state"] == "absent" and old_text is not None:
+            values.update(changed=True, config_changed=True)
+            if not module.check_mode:
+                os.unlink(path)
+        elif new_text is not None:
+            values["config_checksum"] = bc.checksum(new_text)
+            if new_text != old_text:
+                values.update(changed=True, config_changed=True)
+                if module._diff:
+                    values.setdefault("diff", []).append(dict(
+                        before=old_text or "", after=new_text, before_header=path,
+                        after_header=path))
+                if not module.check_mode:
+                    _write_new(path, new_text, old_text is None)
+    module.exit_json(**values)
+
+
+def _plan_config(old_text, p):
+    """booth.conf with the requested globals and peers, and what booth or our
+    rules would refuse. A file booth would reject is never rewritten."""
+    globals_ = dict(transport=p["transport"], port=str(p["port"]), authfile=p["authfile"])
+    if old_text is None:
+        config = bc.build(p["sites"], p["arbitrators"], **globals_)
+    else:
+        config = bc.parse(old_text)
+        broken = bc.syntax_errors(config, extra_keys=("enable-authfile",))
+        if broken:
+            return old_text, ["config_file: booth would reject the current file, refusing to "
+                              "edit it: " + "; ".join(broken)]
+        for key, value in globals_.items():
+            bc.set_global(config, key, value)
+        bc.set_peers(config, p["sites"], p["arbitrators"])
+    errors = bc.validate(config, allow_hostnames=p["allow_hostnames"],
+                         extra_keys=("enable-authfile",))
+    return bc.render(config), errors
+
+
+def _write_new(path, text, create):
+    if create:
+        directory = os.path.dirname(path)
+        if not os.path.isdir(directory):
+            os.makedirs(directory, 0o755)
+        # booth.conf holds no secret: pcs writes it 0644 root
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        with os.fdopen(fd, "wb") as f:
+            f.write(text.encode("utf-8", "surrogateescape"))
+        return
+    _booth.write_config(path, text)
+
+
+if __name__ == "__main__":
+    main()
