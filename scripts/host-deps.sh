@@ -2,7 +2,7 @@
 # Installs the host packages this project needs (Debian bookworm). Idempotent.
 set -euo pipefail
 pkgs=(pacemaker pacemaker-cli-utils corosync pcs podman runc debootstrap
-      uidmap slirp4netns fuse-overlayfs git rsync make)
+      uidmap slirp4netns fuse-overlayfs git rsync make shellcheck)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
