@@ -17,10 +17,19 @@ def tool(cib_path, *args, check=True, data=None):
 
 def new_cib(path, *resources):
     """An empty CIB from cibadmin --empty, stonith disabled, with primitives."""
-    path.write_text(subprocess.run(["cibadmin", "--empty"], capture_output=True, text=True,
-                                   check=True).stdout)
-    tool(path, "crm_attribute", "--type", "crm_config", "--name", "stonith-enabled",
-         "--update", "false")
+    path.write_text(
+        subprocess.run(["cibadmin", "--empty"], capture_output=True, text=True, check=True).stdout
+    )
+    tool(
+        path,
+        "crm_attribute",
+        "--type",
+        "crm_config",
+        "--name",
+        "stonith-enabled",
+        "--update",
+        "false",
+    )
     for xml in resources:
         tool(path, "cibadmin", "--create", "--scope", "resources", "--xml-text", xml)
     return path
@@ -38,10 +47,16 @@ def epoch(path):
 
 def canonical(element):
     """Structure for comparison: tag, sorted attributes, children in order."""
-    return (element.tag, tuple(sorted(element.attrib.items())),
-            tuple(canonical(c) for c in element if isinstance(c.tag, str)))
+    return (
+        element.tag,
+        tuple(sorted(element.attrib.items())),
+        tuple(canonical(c) for c in element if isinstance(c.tag, str)),
+    )
 
 
 def config_of(path):
-    return etree.parse(str(path), etree.XMLParser(remove_blank_text=True)).getroot().find(
-        "configuration")
+    return (
+        etree.parse(str(path), etree.XMLParser(remove_blank_text=True))
+        .getroot()
+        .find("configuration")
+    )

@@ -39,7 +39,7 @@ def read_config(path):
     try:
         with open(path, "rb") as f:
             return f.read().decode("utf-8", "surrogateescape")
-    except (IOError, OSError) as exc:
+    except OSError as exc:
         raise CibError(
             "config_file: cannot read %s: %s (create booth.conf first, e.g. with the "
             "hacluster.pacemaker.booth role)" % (path, exc.strerror)
@@ -83,8 +83,10 @@ def plan_config(text, items, option="tickets"):
     config = bc.parse(text)
     broken = bc.syntax_errors(config, extra_keys=("enable-authfile",))
     if broken:
-        return text, ["config_file: booth would reject the current file, refusing to edit it: "
-                      + "; ".join(broken)]
+        return text, [
+            "config_file: booth would reject the current file, refusing to edit it: "
+            + "; ".join(broken)
+        ]
     errors = []
     peer_count = len(bc.peers(config)) or None
     for item in items:
@@ -95,20 +97,28 @@ def plan_config(text, items, option="tickets"):
         options = ticket_options(item)
         # the ticket as it will be: booth's timing rule spans old and new options
         merged = dict(bc.ticket_options(config, item["name"]) or {}, **options)
-        problems = bc.ticket_errors(item["name"], merged, peer_count=peer_count,
-                                    defaults=bc.ticket_options(config, bc.DEFAULTS_TICKET))
+        problems = bc.ticket_errors(
+            item["name"],
+            merged,
+            peer_count=peer_count,
+            defaults=bc.ticket_options(config, bc.DEFAULTS_TICKET),
+        )
         if problems:
             errors.extend(problems)  # they name the ticket and booth's option
             continue
         bc.set_ticket(config, item["name"], options)
         site = item.get("site")
         if site and bc.sites(config) and site not in bc.sites(config):
-            errors.append("%ssite: '%s' is not a site in booth.conf (sites: %s)" % (
-                label, site, ", ".join(bc.sites(config))))
+            errors.append(
+                "%ssite: '%s' is not a site in booth.conf (sites: %s)"
+                % (label, site, ", ".join(bc.sites(config)))
+            )
     new = bc.render(config)
     if not errors:
-        errors = ["config_file: " + e for e in bc.syntax_errors(bc.parse(new),
-                                                               extra_keys=("enable-authfile",))]
+        errors = [
+            "config_file: " + e
+            for e in bc.syntax_errors(bc.parse(new), extra_keys=("enable-authfile",))
+        ]
     return new, errors
 
 
@@ -130,8 +140,10 @@ class Client:
         args = ["list"] + (["-s", site] if site else [])
         rc, out, err = self._call(*args)
         if rc != 0:
-            raise CibError("booth list failed (exit %d): %s -- is booth running here?" % (
-                rc, err.strip() or out.strip()))
+            raise CibError(
+                "booth list failed (exit %d): %s -- is booth running here?"
+                % (rc, err.strip() or out.strip())
+            )
         found = {}
         for line in out.splitlines():
             m = _LIST_LINE.search(line)
@@ -147,8 +159,10 @@ class Client:
         verb = "grant" if grant == "granted" else "revoke"
         rc, out, err = self._call(verb, "-s", site, ticket)
         if rc != 0:
-            raise CibError("booth %s -s %s %s failed (exit %d): %s" % (
-                verb, site, ticket, rc, err.strip() or out.strip()))
+            raise CibError(
+                "booth %s -s %s %s failed (exit %d): %s"
+                % (verb, site, ticket, rc, err.strip() or out.strip())
+            )
 
     def wait_leader(self, ticket, leader, timeout):
         """Bounded wait until booth agrees on the ticket's leader."""
@@ -158,8 +172,10 @@ class Client:
             if current == leader:
                 return
             if time.time() >= deadline:
-                raise CibError("ticket '%s': leader is %s, not %s, after %d s" % (
-                    ticket, current or "NONE", leader or "NONE", timeout))
+                raise CibError(
+                    "ticket '%s': leader is %s, not %s, after %d s"
+                    % (ticket, current or "NONE", leader or "NONE", timeout)
+                )
             time.sleep(1)
 
 
@@ -181,11 +197,17 @@ def _primitive(plan, parent, rid, agent, attrs, ops):
     prim = etree.SubElement(parent, "primitive", id=plan.ids.allocate(rid))
     for key, value in zip(("class", "provider", "type"), agent):
         prim.set(key, value)
-    nvs = etree.SubElement(prim, "instance_attributes",
-                           id=plan.ids.allocate("%s-instance_attributes" % rid))
+    nvs = etree.SubElement(
+        prim, "instance_attributes", id=plan.ids.allocate("%s-instance_attributes" % rid)
+    )
     for name, value in sorted(attrs.items()):
-        etree.SubElement(nvs, "nvpair", id=plan.ids.allocate("%s-%s" % (nvs.get("id"), name)),
-                         name=name, value=value)
+        etree.SubElement(
+            nvs,
+            "nvpair",
+            id=plan.ids.allocate("%s-%s" % (nvs.get("id"), name)),
+            name=name,
+            value=value,
+        )
     operations = etree.SubElement(prim, "operations")
     for name, interval, timeout, extra in ops:
         op = etree.SubElement(operations, "op", name=name, interval=interval, timeout=timeout)
@@ -201,14 +223,19 @@ def plan_site_group(plan, instance, config_file, ip, state="present"):
     An existing booth-site resource for this config is recognised whatever
     its ids; only the IP is converged."""
     from ansible_collections.hacluster.pacemaker.plugins.module_utils._cib import (
-        nvpairs, section, set_nvpairs)
-    from ansible_collections.hacluster.pacemaker.plugins.module_utils._nodes import (
-        _remove_resource)
+        nvpairs,
+        section,
+        set_nvpairs,
+    )
+    from ansible_collections.hacluster.pacemaker.plugins.module_utils._nodes import _remove_resource
 
     resources = section(plan.cib, "resources")
-    services = [p for p in resources.iter("primitive")
-                if p.get("type") == "booth-site"
-                and nvpairs(p, "instance_attributes").get("config") == config_file]
+    services = [
+        p
+        for p in resources.iter("primitive")
+        if p.get("type") == "booth-site"
+        and nvpairs(p, "instance_attributes").get("config") == config_file
+    ]
     group = services[0].getparent() if services else None
     ip_prim = None
     if group is not None and group.tag == "group":
@@ -225,13 +252,21 @@ def plan_site_group(plan, instance, config_file, ip, state="present"):
         group = etree.SubElement(resources, "group", id=plan.ids.allocate(base + "-group"))
         plan.created(group)
         _primitive(plan, group, base + "-ip", ("ocf", "heartbeat", "IPaddr2"), {"ip": ip}, _IP_OPS)
-        _primitive(plan, group, base + "-service", ("ocf", "pacemaker", "booth-site"),
-                   {"config": config_file}, _SITE_OPS)
+        _primitive(
+            plan,
+            group,
+            base + "-service",
+            ("ocf", "pacemaker", "booth-site"),
+            {"config": config_file},
+            _SITE_OPS,
+        )
         return {"group": group.get("id"), "ip": ip}
     if ip_prim is None:
-        plan.error("site_ip: the booth-site resource '%s' for %s is not in a group with an "
-                   "IPaddr2 resource; fix it by hand or remove it (state=absent)"
-                   % (services[0].get("id"), config_file))
+        plan.error(
+            "site_ip: the booth-site resource '%s' for %s is not in a group with an "
+            "IPaddr2 resource; fix it by hand or remove it (state=absent)"
+            % (services[0].get("id"), config_file)
+        )
         return {}
     if nvpairs(ip_prim, "instance_attributes").get("ip") != ip:
         plan.touch(group)

@@ -229,7 +229,7 @@ class Cib:
             try:
                 with open(self.cib_file, "rb") as f:
                     data = f.read()
-            except (IOError, OSError) as exc:
+            except OSError as exc:
                 raise CibError("cib_file: cannot read %s: %s" % (self.cib_file, exc.strerror))
             return parse_xml(data, "cib_file %s" % self.cib_file)
         rc, out, err = self.tool(["cibadmin", "--query"])
@@ -296,8 +296,9 @@ class Cib:
         for command in plan.commands:
             rc, out, err = self.tool(command)
             if rc != 0:
-                raise CibError("%s failed (exit %d): %s" % (" ".join(command), rc,
-                                                            err.strip() or out.strip()))
+                raise CibError(
+                    "%s failed (exit %d): %s" % (" ".join(command), rc, err.strip() or out.strip())
+                )
         if self.live:
             for command in plan.live_cleanup:
                 rc, out, err = self.tool(command)

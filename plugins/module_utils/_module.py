@@ -76,8 +76,11 @@ def run_transaction(module, planner, cib=None):
     if module._diff and result.changed:
         diff = plan.diff()
         diff["before_header"] = "CIB %s" % result.version_before
-        diff["after_header"] = "CIB %s (planned)" % result.version_after if module.check_mode else (
-            "CIB %s" % result.version_after)
+        diff["after_header"] = (
+            "CIB %s (planned)" % result.version_after
+            if module.check_mode
+            else ("CIB %s" % result.version_after)
+        )
         values["diff"] = diff
     values.update(plan.facts)
     return result, values

@@ -46,11 +46,15 @@ _DURATION_ATTRS = ("reconnect_interval", "remote-connect-timeout")
 
 
 def is_remote_primitive(element):
-    return element.tag == "primitive" and (
-        element.get("class"),
-        element.get("provider"),
-        element.get("type"),
-    ) == REMOTE_AGENT
+    return (
+        element.tag == "primitive"
+        and (
+            element.get("class"),
+            element.get("provider"),
+            element.get("type"),
+        )
+        == REMOTE_AGENT
+    )
 
 
 class NodeIndex:
@@ -103,10 +107,14 @@ class NodeIndex:
             )
         holder = self.by_id.get(name)
         if holder is not None and holder is not own and name not in self.remotes:
-            return "%s: '%s' is already used as an id in the CIB (a <%s>); node names " "must not clash with resource or other ids" % (
-                option,
-                name,
-                holder.tag,
+            return (
+                "%s: '%s' is already used as an id in the CIB (a <%s>); node names "
+                "must not clash with resource or other ids"
+                % (
+                    option,
+                    name,
+                    holder.tag,
+                )
             )
         return None
 
@@ -128,7 +136,11 @@ def _same(name, old, new):
 def _converge_nvpairs(plan, prim, tag, wanted):
     """set_nvpairs, but leave values that already mean the same."""
     current = nvpairs(prim, tag)
-    needed = {k: val for k, val in wanted.items() if not (val is not None and _same(k, current.get(k), val))}
+    needed = {
+        k: val
+        for k, val in wanted.items()
+        if not (val is not None and _same(k, current.get(k), val))
+    }
     needed = {k: val for k, val in needed.items() if not (val is None and k not in current)}
     if needed:
         plan.touch(prim)
@@ -158,7 +170,9 @@ def _converge_operations(plan, prim, operations):
             attrs = [("name", op["name"]), ("interval", interval)]
             if op.get("timeout"):
                 attrs.append(("timeout", op["timeout"]))
-            element = etree.SubElement(ops, "op", id=_op_id(plan, prim.get("id"), op["name"], interval))
+            element = etree.SubElement(
+                ops, "op", id=_op_id(plan, prim.get("id"), op["name"], interval)
+            )
             for key, value in attrs:
                 element.set(key, value)
             continue
@@ -177,13 +191,17 @@ def _check_operations(option, operations):
             continue
         key = (op["name"], v.interval_ms(op.get("interval") or "0"))
         if key in seen:
-            errors.append("%s: operation '%s' with interval '%s' is given twice" % (
-                option, op["name"], op.get("interval") or "0s"))
+            errors.append(
+                "%s: operation '%s' with interval '%s' is given twice"
+                % (option, op["name"], op.get("interval") or "0s")
+            )
         seen.add(key)
-        errors.extend(v.collect(
-            v.check_interval("%s.%s.interval" % (option, op["name"]), op.get("interval")),
-            v.check_interval("%s.%s.timeout" % (option, op["name"]), op.get("timeout")),
-        ))
+        errors.extend(
+            v.collect(
+                v.check_interval("%s.%s.interval" % (option, op["name"]), op.get("interval")),
+                v.check_interval("%s.%s.timeout" % (option, op["name"]), op.get("timeout")),
+            )
+        )
     return errors
 
 
@@ -259,7 +277,8 @@ def validate_remote_item(item, option="nodes"):
     for key in REMOTE_RESERVED:
         if key in (item.get("instance_attributes") or {}):
             errors.append(
-                "%sinstance_attributes: set '%s' through the '%s' option, not here" % (label, key, key)
+                "%sinstance_attributes: set '%s' through the '%s' option, not here"
+                % (label, key, key)
             )
     for key in GUEST_META:
         if key in (item.get("meta_attributes") or {}):
@@ -294,8 +313,10 @@ def plan_remote_nodes(plan, items, option="nodes"):
                 results.append({"name": name, "state": "absent"})
                 continue
             if not is_remote_primitive(existing):
-                plan.error("%sname: '%s' is not a remote node (it is a <%s>); refusing to remove it"
-                           % (label, name, existing.tag))
+                plan.error(
+                    "%sname: '%s' is not a remote node (it is a <%s>); refusing to remove it"
+                    % (label, name, existing.tag)
+                )
                 continue
             _remove_resource(plan, existing)
             index.remotes.pop(name, None)
@@ -325,10 +346,19 @@ def plan_remote_nodes(plan, items, option="nodes"):
             item = dict(item, operations=[wanted_ops[k] for k in sorted(wanted_ops)])
         index.addresses[server or nvpairs(own, "instance_attributes").get("server") or name] = name
         instance = dict(item.get("instance_attributes") or {})
-        instance.update({"server": server, "port": _str(item.get("port")),
-                         "reconnect_interval": item.get("reconnect_interval")})
-        _converge_nvpairs(plan, own, "instance_attributes",
-                          {k: val for k, val in instance.items() if val is not None})
+        instance.update(
+            {
+                "server": server,
+                "port": _str(item.get("port")),
+                "reconnect_interval": item.get("reconnect_interval"),
+            }
+        )
+        _converge_nvpairs(
+            plan,
+            own,
+            "instance_attributes",
+            {k: val for k, val in instance.items() if val is not None},
+        )
         if item.get("meta_attributes"):
             _converge_nvpairs(plan, own, "meta_attributes", dict(item["meta_attributes"]))
         if item.get("operations"):
@@ -350,7 +380,9 @@ def guest_facts(prim):
         "name": meta.get("remote-node"),
         "resource": prim.get("id"),
         "remote_addr": meta.get("remote-addr") or meta.get("remote-node"),
-        "remote_port": int(meta["remote-port"]) if (meta.get("remote-port") or "").isdigit() else None,
+        "remote_port": int(meta["remote-port"])
+        if (meta.get("remote-port") or "").isdigit()
+        else None,
         "remote_connect_timeout": meta.get("remote-connect-timeout"),
     }
 
@@ -394,8 +426,10 @@ def plan_guest_nodes(plan, items, option="nodes"):
                 results.append({"name": name, "state": "absent"})
                 continue
             if rsc_id and prim.get("id") != rsc_id:
-                plan.error("%sresource: guest node '%s' is carried by resource '%s', not '%s'"
-                           % (label, name, prim.get("id"), rsc_id))
+                plan.error(
+                    "%sresource: guest node '%s' is carried by resource '%s', not '%s'"
+                    % (label, name, prim.get("id"), rsc_id)
+                )
                 continue
             _converge_nvpairs(plan, prim, "meta_attributes", dict((k, None) for k in GUEST_META))
             del index.guests[name]
@@ -404,23 +438,35 @@ def plan_guest_nodes(plan, items, option="nodes"):
             continue
         resource = index.by_id.get(rsc_id)
         if resource is None or resource.tag != "primitive" or resource.getparent() is None:
-            kind = "does not exist" if resource is None else "is a <%s>, not a primitive" % resource.tag
-            plan.error("%sresource: '%s' %s; a guest node needs an existing primitive resource"
-                       % (label, rsc_id, kind))
+            kind = (
+                "does not exist"
+                if resource is None
+                else "is a <%s>, not a primitive" % resource.tag
+            )
+            plan.error(
+                "%sresource: '%s' %s; a guest node needs an existing primitive resource"
+                % (label, rsc_id, kind)
+            )
             continue
         wrapper = _unsupported_parent(resource)
         if wrapper is not None:
-            plan.error("%sresource: '%s' is inside %s '%s'; Pacemaker does not support guest "
-                       "nodes there" % (label, rsc_id, wrapper.tag, wrapper.get("id")))
+            plan.error(
+                "%sresource: '%s' is inside %s '%s'; Pacemaker does not support guest "
+                "nodes there" % (label, rsc_id, wrapper.tag, wrapper.get("id"))
+            )
             continue
         current = nvpairs(resource, "meta_attributes").get("remote-node")
         if current and current != name:
-            plan.error("%sresource: '%s' is already guest node '%s'; remove that one first "
-                       "(state=absent) to rename it" % (label, rsc_id, current))
+            plan.error(
+                "%sresource: '%s' is already guest node '%s'; remove that one first "
+                "(state=absent) to rename it" % (label, rsc_id, current)
+            )
             continue
         if is_remote_primitive(resource):
-            plan.error("%sresource: '%s' is a remote node connection, it cannot be a guest"
-                       % (label, rsc_id))
+            plan.error(
+                "%sresource: '%s' is a remote node connection, it cannot be a guest"
+                % (label, rsc_id)
+            )
             continue
         address = item.get("remote_addr")
         problem = index.clash(label + "name", name, resource) or (
@@ -435,8 +481,12 @@ def plan_guest_nodes(plan, items, option="nodes"):
             "remote-port": _str(item.get("remote_port")),
             "remote-connect-timeout": item.get("remote_connect_timeout"),
         }
-        _converge_nvpairs(plan, resource, "meta_attributes",
-                          {k: val for k, val in wanted.items() if val is not None})
+        _converge_nvpairs(
+            plan,
+            resource,
+            "meta_attributes",
+            {k: val for k, val in wanted.items() if val is not None},
+        )
         index.guests[name] = resource
         index.addresses[address or name] = name
         facts = guest_facts(resource)

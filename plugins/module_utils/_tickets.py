@@ -30,8 +30,10 @@ RESOURCE_TAGS = ("primitive", "group", "clone", "master", "bundle")
 
 def check_ticket_name(option, name):
     if not TICKET_NAME.match(name or ""):
-        return "%s: '%s' is not a valid ticket name: use 1-63 characters from a-z, A-Z, 0-9 and '-'" % (
-            option, name)
+        return (
+            "%s: '%s' is not a valid ticket name: use 1-63 characters from a-z, A-Z, 0-9 and '-'"
+            % (option, name)
+        )
     return None
 
 
@@ -66,8 +68,10 @@ def validate_item(item, label):
         if not con.get("resource"):
             errors.append("%s.resource: required" % where)
         if con.get("loss_policy") and con["loss_policy"] not in LOSS_POLICIES:
-            errors.append("%s.loss_policy: '%s' is not one of %s" % (
-                where, con["loss_policy"], ", ".join(LOSS_POLICIES)))
+            errors.append(
+                "%s.loss_policy: '%s' is not one of %s"
+                % (where, con["loss_policy"], ", ".join(LOSS_POLICIES))
+            )
         if con.get("role") and con["role"] not in ROLES:
             errors.append("%s.role: '%s' is not one of %s" % (where, con["role"], ", ".join(ROLES)))
         if con.get("loss_policy") == "demote" and con.get("role") not in ("Promoted", "Master"):
@@ -76,8 +80,11 @@ def validate_item(item, label):
 
 
 def _matches(con, name, want):
-    return (con.get("ticket") == name and con.get("rsc") == want["resource"]
-            and (con.get("rsc-role") or None) == (want.get("role") or None))
+    return (
+        con.get("ticket") == name
+        and con.get("rsc") == want["resource"]
+        and (con.get("rsc-role") or None) == (want.get("role") or None)
+    )
 
 
 def plan_tickets(plan, items, option="tickets", bypass_booth=False):
@@ -90,7 +97,8 @@ def plan_tickets(plan, items, option="tickets", bypass_booth=False):
     resource_ids = set(e.get("id") for e in resources.iter(*RESOURCE_TAGS))
     existing = [c for c in constraints.findall("rsc_ticket")]
     stonith = plan.cib.xpath(
-        "configuration/crm_config/cluster_property_set/nvpair[@name='stonith-enabled']/@value")
+        "configuration/crm_config/cluster_property_set/nvpair[@name='stonith-enabled']/@value"
+    )
     fencing = not stonith or stonith[0].lower() in ("true", "on", "yes", "y", "1")
     results = []
     seen = set()
@@ -103,19 +111,23 @@ def plan_tickets(plan, items, option="tickets", bypass_booth=False):
         seen.add(name)
         for i, con in enumerate(item.get("constraints") or ()):
             if con.get("resource") and con["resource"] not in resource_ids:
-                errors.append("%sconstraints[%d].resource: '%s' does not exist in the CIB" % (
-                    label, i, con["resource"]))
+                errors.append(
+                    "%sconstraints[%d].resource: '%s' does not exist in the CIB"
+                    % (label, i, con["resource"])
+                )
             if con.get("loss_policy") == "fence" and not fencing:
                 # Pacemaker would silently reset it to 'stop' (crm_verify: error)
-                errors.append("%sconstraints[%d].loss_policy: 'fence' needs fencing, but "
-                              "stonith-enabled is false" % (label, i))
+                errors.append(
+                    "%sconstraints[%d].loss_policy: 'fence' needs fencing, but "
+                    "stonith-enabled is false" % (label, i)
+                )
         if errors:
             plan.errors.extend(errors)
             continue
         mine = [c for c in existing if c.get("ticket") == name and c.getparent() is not None]
         absent = item.get("state", "present") == "absent"
         keep = set()
-        for want in ([] if absent else item.get("constraints") or ()):
+        for want in [] if absent else item.get("constraints") or ():
             match = [c for c in mine if _matches(c, name, want)]
             if match:
                 con = match[0]
@@ -126,8 +138,9 @@ def plan_tickets(plan, items, option="tickets", bypass_booth=False):
                     con.set("loss-policy", policy)
                 continue
             role = want.get("role")
-            proposed = v.sanitize_id("-".join(["ticket", name, want["resource"]])
-                                     + ("-%s" % role if role else ""))
+            proposed = v.sanitize_id(
+                "-".join(["ticket", name, want["resource"]]) + ("-%s" % role if role else "")
+            )
             con = etree.SubElement(constraints, "rsc_ticket", id=plan.ids.allocate(proposed))
             con.set("rsc", want["resource"])
             if role:
@@ -156,11 +169,14 @@ def plan_tickets(plan, items, option="tickets", bypass_booth=False):
         standby = item.get("standby")
         if standby is not None and not absent and standby != state["standby"]:
             plan.commands.append(
-                ["crm_ticket", "--ticket", name, "--standby" if standby else "--activate"])
+                ["crm_ticket", "--ticket", name, "--standby" if standby else "--activate"]
+            )
             state["standby"] = standby
         facts = dict(name=name, state="absent" if absent else "present", **state)
         facts["constraints"] = [
-            constraint_facts(c) for c in constraints.findall("rsc_ticket") if c.get("ticket") == name
+            constraint_facts(c)
+            for c in constraints.findall("rsc_ticket")
+            if c.get("ticket") == name
         ]
         results.append(facts)
     plan.facts["tickets"] = results

@@ -20,12 +20,19 @@ _ID_BAD_REST = re.compile(r"[^a-zA-Z0-9_.-]")
 
 # Pacemaker's crm_get_msec units, and ISO 8601 durations (pcmk_parse_interval_spec)
 _INTERVAL = re.compile(r"\s*(\d+)\s*(ms|msec|us|usec|s|sec|m|min|h|hr)?\s*\Z")
-_ISO8601 = re.compile(
-    r"P(?!\Z)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+S)?)?\Z"
-)
+_ISO8601 = re.compile(r"P(?!\Z)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+S)?)?\Z")
 _UNIT_MS = {
-    None: 1000, "s": 1000, "sec": 1000, "ms": 1, "msec": 1,
-    "us": 0.001, "usec": 0.001, "m": 60000, "min": 60000, "h": 3600000, "hr": 3600000,
+    None: 1000,
+    "s": 1000,
+    "sec": 1000,
+    "ms": 1,
+    "msec": 1,
+    "us": 0.001,
+    "usec": 0.001,
+    "m": 60000,
+    "min": 60000,
+    "h": 3600000,
+    "hr": 3600000,
 }
 
 
@@ -46,9 +53,9 @@ def check_id(option, value):
             value,
         )
     if not _ID_REST.match(value[1:]):
-        return (
-            "%s: '%s' is not a valid id: use only letters, digits, '_', '.' and '-'"
-            % (option, value)
+        return "%s: '%s' is not a valid id: use only letters, digits, '_', '.' and '-'" % (
+            option,
+            value,
         )
     return None
 
@@ -77,8 +84,15 @@ def interval_ms(value):
     m = _ISO8601.match(text.strip())
     if m:
         seconds = 0
-        for part, mult in ((2, 31536000), (3, 2592000), (4, 604800), (5, 86400),
-                           (7, 3600), (8, 60), (9, 1)):
+        for part, mult in (
+            (2, 31536000),
+            (3, 2592000),
+            (4, 604800),
+            (5, 86400),
+            (7, 3600),
+            (8, 60),
+            (9, 1),
+        ):
             if m.group(part):
                 seconds += int(m.group(part)[:-1]) * mult
         return seconds * 1000

@@ -20,7 +20,9 @@ description:
   - A host that already holds a different key is an error unless O(replace=true), so a wrong key is reported
     rather than silently overwritten (or silently kept).
 author:
-  - hacluster.pacemaker maintainers
+  - hacluster.pacemaker contributors (@hacluster)
+extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
 options:
   path:
     description: Key file path.
@@ -176,20 +178,24 @@ def main():
         except (binascii.Error, ValueError):
             module.fail_json(msg="content: not valid base64 (give the key base64-encoded)")
     elif p["generate"]:
-        if not (p["min_size"] <= p["size"] and (p["max_size"] is None or p["size"] <= p["max_size"])):
+        if not (
+            p["min_size"] <= p["size"] and (p["max_size"] is None or p["size"] <= p["max_size"])
+        ):
             module.fail_json(msg="size: %d is outside min_size..max_size" % p["size"])
     limits = "%d to %s bytes" % (p["min_size"], p["max_size"] or "any number of")
     if wanted is not None and not (
         p["min_size"] <= len(wanted) and (p["max_size"] is None or len(wanted) <= p["max_size"])
     ):
-        module.fail_json(msg="content: the key has %d bytes; it must have %s" % (len(wanted), limits))
+        module.fail_json(
+            msg="content: the key has %d bytes; it must have %s" % (len(wanted), limits)
+        )
 
     current = None
     if os.path.exists(path):
         try:
             with open(path, "rb") as f:
                 current = f.read()
-        except (IOError, OSError) as exc:
+        except OSError as exc:
             module.fail_json(msg="path: cannot read %s: %s" % (path, exc.strerror))
 
     result = dict(changed=False, path=path)
@@ -199,8 +205,9 @@ def main():
     elif wanted is None or wanted == current:
         state = "absent" if current is None else "unchanged"
         if current is not None and len(current) < p["min_size"]:
-            module.fail_json(msg="path: %s holds a %d-byte key; it must have %s" % (
-                path, len(current), limits))
+            module.fail_json(
+                msg="path: %s holds a %d-byte key; it must have %s" % (path, len(current), limits)
+            )
         if current is not None:
             # the right key: only owner/group are enforced, the mode is kept (pcs: 0400)
             result["changed"] = set_attributes(module, path) if not module.check_mode else False
@@ -220,10 +227,15 @@ def main():
     if not module.check_mode:
         try:
             write_atomic(module, path, wanted, p["mode"])
-        except (IOError, OSError) as exc:
+        except OSError as exc:
             module.fail_json(msg="path: cannot write %s: %s" % (path, exc))
-    module.exit_json(changed=True, state=state, sha256=hashlib.sha256(wanted).hexdigest(),
-                     size=len(wanted), path=path)
+    module.exit_json(
+        changed=True,
+        state=state,
+        sha256=hashlib.sha256(wanted).hexdigest(),
+        size=len(wanted),
+        path=path,
+    )
 
 
 if __name__ == "__main__":

@@ -22,8 +22,9 @@ description:
     C(ocf:heartbeat:IPaddr2) floating IP plus C(ocf:pacemaker:booth-site), with the ids, attributes and
     operations C(pcs booth create ip) writes (C(booth-<instance>-group), C(-ip), C(-service)).
 author:
-  - hacluster.pacemaker maintainers
+  - hacluster.pacemaker contributors (@hacluster)
 extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
   - hacluster.pacemaker.cib
 options:
   instance:
@@ -156,8 +157,11 @@ def main():
     if "cib" in p["manage"] and (p["site_ip"] or p["state"] == "absent"):
         _result, cib_values = _module.run_transaction(
             module,
-            lambda plan: plan.facts.update(site_group=_booth.plan_site_group(
-                plan, p["instance"], path, p["site_ip"], p["state"])),
+            lambda plan: plan.facts.update(
+                site_group=_booth.plan_site_group(
+                    plan, p["instance"], path, p["site_ip"], p["state"]
+                )
+            ),
         )
         values.update(cib_values)
         if "diff" in values:
@@ -172,9 +176,14 @@ def main():
             if new_text != old_text:
                 values.update(changed=True, config_changed=True)
                 if module._diff:
-                    values.setdefault("diff", []).append(dict(
-                        before=old_text or "", after=new_text, before_header=path,
-                        after_header=path))
+                    values.setdefault("diff", []).append(
+                        dict(
+                            before=old_text or "",
+                            after=new_text,
+                            before_header=path,
+                            after_header=path,
+                        )
+                    )
                 if not module.check_mode:
                     _write_new(path, new_text, old_text is None)
     module.exit_json(**values)
@@ -190,13 +199,16 @@ def _plan_config(old_text, p):
         config = bc.parse(old_text)
         broken = bc.syntax_errors(config, extra_keys=("enable-authfile",))
         if broken:
-            return old_text, ["config_file: booth would reject the current file, refusing to "
-                              "edit it: " + "; ".join(broken)]
+            return old_text, [
+                "config_file: booth would reject the current file, refusing to "
+                "edit it: " + "; ".join(broken)
+            ]
         for key, value in globals_.items():
             bc.set_global(config, key, value)
         bc.set_peers(config, p["sites"], p["arbitrators"])
-    errors = bc.validate(config, allow_hostnames=p["allow_hostnames"],
-                         extra_keys=("enable-authfile",))
+    errors = bc.validate(
+        config, allow_hostnames=p["allow_hostnames"], extra_keys=("enable-authfile",)
+    )
     return bc.render(config), errors
 
 

@@ -25,8 +25,9 @@ description:
     Only with O(bypass_booth=true) does it use C(crm_ticket) directly, which can grant one ticket at two
     sites at once; see the docs page on the grant model.
 author:
-  - hacluster.pacemaker maintainers
+  - hacluster.pacemaker contributors (@hacluster)
 extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
   - hacluster.pacemaker.cib
 options:
   name:
@@ -115,7 +116,7 @@ options:
     description:
       - Change the grant with C(crm_ticket --force) in this cluster's CIB instead of asking booth.
         Needed offline (O(cib_file)) and on clusters without booth.
-      - Dangerous with booth running: two sites can then hold the same ticket.
+      - "Dangerous with booth running: two sites can then hold the same ticket."
     type: bool
     default: false
   standby:
@@ -127,11 +128,75 @@ options:
     default: 60
   tickets:
     description:
-      - Batch form; a list of tickets with the per-ticket options above (O(name), O(state), O(expire)...
-        O(constraints), O(exclusive_constraints), O(grant), O(site), O(standby)), in one CIB transaction
+      - Batch form; a list of tickets with the per-ticket options above, in one CIB transaction
         and one booth.conf write. Mutually exclusive with O(name).
     type: list
     elements: dict
+    suboptions:
+      name:
+        description: Ticket name, see O(name).
+        type: str
+        required: true
+      state:
+        description: State of this ticket; the top-level O(state) when not given.
+        type: str
+        choices: [present, absent]
+      expire:
+        description: See O(expire).
+        type: str
+      timeout:
+        description: See O(timeout).
+        type: str
+      retries:
+        description: See O(retries).
+        type: int
+      renewal_freq:
+        description: See O(renewal_freq).
+        type: str
+      acquire_after:
+        description: See O(acquire_after).
+        type: str
+      weights:
+        description: See O(weights).
+        type: list
+        elements: int
+      mode:
+        description: See O(mode).
+        type: str
+        choices: [auto, manual]
+      before_acquire_handler:
+        description: See O(before_acquire_handler).
+        type: str
+      constraints:
+        description: See O(constraints).
+        type: list
+        elements: dict
+        suboptions:
+          resource:
+            description: Id of an existing resource.
+            type: str
+            required: true
+          role:
+            description: Only constrain this role.
+            type: str
+          loss_policy:
+            description: What happens to the resource when the ticket is revoked.
+            type: str
+            choices: [stop, demote, fence, freeze]
+      exclusive_constraints:
+        description: See O(exclusive_constraints).
+        type: bool
+        default: false
+      grant:
+        description: See O(grant).
+        type: str
+        choices: [granted, revoked]
+      site:
+        description: See O(site).
+        type: str
+      standby:
+        description: See O(standby).
+        type: bool
 seealso:
   - name: Booth
     description: Booth's documentation.
@@ -255,19 +320,23 @@ ITEM_SPEC = dict(
 
 
 def main():
-    tickets_spec = dict(ITEM_SPEC, name=dict(type="str", required=True),
-                        state=dict(type="str", choices=["present", "absent"]))
+    tickets_spec = dict(
+        ITEM_SPEC,
+        name=dict(type="str", required=True),
+        state=dict(type="str", choices=["present", "absent"]),
+    )
     module = AnsibleModule(
         argument_spec=_module.argument_spec(
             state=dict(type="str", choices=["present", "absent"], default="present"),
-            manage=dict(type="list", elements="str", choices=["config", "cib"],
-                        default=["config", "cib"]),
+            manage=dict(
+                type="list", elements="str", choices=["config", "cib"], default=["config", "cib"]
+            ),
             instance=dict(type="str", default="booth"),
             config_file=dict(type="path"),
             bypass_booth=dict(type="bool", default=False),
             wait_timeout=dict(type="int", default=60),
             tickets=dict(type="list", elements="dict", options=tickets_spec),
-            **ITEM_SPEC
+            **ITEM_SPEC,
         ),
         mutually_exclusive=[("name", "tickets")],
         required_one_of=[("name", "tickets")],
@@ -281,10 +350,14 @@ def main():
         label = "%s[%s]." % (option, item["name"]) if option else ""
         if item.get("grant") == "granted" and not item.get("site") and not p["bypass_booth"]:
             errors.append("%ssite: required to grant through booth" % label)
-        if not manage_cib and (item.get("constraints") or item.get("grant") or item.get("standby") is not None):
+        if not manage_cib and (
+            item.get("constraints") or item.get("grant") or item.get("standby") is not None
+        ):
             errors.append("%smanage: constraints, grant and standby need 'cib' in manage" % label)
     if p["cib_file"] and any(i.get("grant") for i in items) and not p["bypass_booth"]:
-        errors.append("grant: booth cannot grant in a CIB file; set bypass_booth=true to use crm_ticket")
+        errors.append(
+            "grant: booth cannot grant in a CIB file; set bypass_booth=true to use crm_ticket"
+        )
 
     values = dict(changed=False, config_changed=False)
     path = _booth.config_path(p["instance"], p["config_file"])
@@ -311,11 +384,15 @@ def main():
     for item in live_grants:
         leader = leaders.get(item["name"], {}).get("leader")
         if item["name"] not in leaders:
-            errors.append("grant: booth does not know ticket '%s' (restart booth after adding it "
-                          "to booth.conf)" % item["name"])
+            errors.append(
+                "grant: booth does not know ticket '%s' (restart booth after adding it "
+                "to booth.conf)" % item["name"]
+            )
         elif item["grant"] == "granted" and leader not in (None, item["site"]):
-            errors.append("grant: ticket '%s' is held by site %s; revoke it there first "
-                          "(grant: revoked)" % (item["name"], leader))
+            errors.append(
+                "grant: ticket '%s' is held by site %s; revoke it there first "
+                "(grant: revoked)" % (item["name"], leader)
+            )
     if errors:
         module.fail_json(msg="; ".join(errors), errors=errors, changed=False)
 
@@ -337,8 +414,9 @@ def main():
         if values["config_changed"]:
             values["changed"] = True
             if module._diff:
-                values.setdefault("diff", []).append(dict(
-                    before=old_text, after=new_text, before_header=path, after_header=path))
+                values.setdefault("diff", []).append(
+                    dict(before=old_text, after=new_text, before_header=path, after_header=path)
+                )
             if not module.check_mode:
                 _booth.write_config(path, new_text)
         config = bc.parse(new_text)

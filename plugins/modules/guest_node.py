@@ -19,8 +19,9 @@ description:
   - Pacemaker then starts the resource and connects to C(pacemaker-remoted) inside it.
   - Ids follow pcs (C(<resource>-meta_attributes-remote-node)...), so a guest made by pcs shows no change.
 author:
-  - hacluster.pacemaker maintainers
+  - hacluster.pacemaker contributors (@hacluster)
 extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
   - hacluster.pacemaker.cib
 options:
   name:
@@ -55,9 +56,30 @@ options:
   nodes:
     description:
       - Batch form. A list of guests with the options above, applied as one CIB change.
-        Items without O(state) use the top-level O(state). Mutually exclusive with O(name).
+        Mutually exclusive with O(name).
     type: list
     elements: dict
+    suboptions:
+      name:
+        description: Guest node name, see O(name).
+        type: str
+        required: true
+      resource:
+        description: See O(resource).
+        type: str
+      remote_addr:
+        description: See O(remote_addr).
+        type: str
+      remote_port:
+        description: See O(remote_port).
+        type: int
+      remote_connect_timeout:
+        description: See O(remote_connect_timeout).
+        type: str
+      state:
+        description: State of this guest; the top-level O(state) when not given.
+        type: str
+        choices: [present, absent]
   wait:
     description: On a live cluster, wait until every present guest node is online.
     type: bool
@@ -124,15 +146,18 @@ ITEM_SPEC = dict(
 
 
 def main():
-    nodes_spec = dict(ITEM_SPEC, name=dict(type="str", required=True),
-                      state=dict(type="str", choices=["present", "absent"]))
+    nodes_spec = dict(
+        ITEM_SPEC,
+        name=dict(type="str", required=True),
+        state=dict(type="str", choices=["present", "absent"]),
+    )
     module = AnsibleModule(
         argument_spec=_module.argument_spec(
             state=dict(type="str", choices=["present", "absent"], default="present"),
             nodes=dict(type="list", elements="dict", options=nodes_spec),
             wait=dict(type="bool", default=False),
             wait_timeout=dict(type="int", default=120),
-            **ITEM_SPEC
+            **ITEM_SPEC,
         ),
         mutually_exclusive=[("name", "nodes")],
         required_one_of=[("name", "nodes")],
@@ -145,7 +170,9 @@ def main():
     )
     if module.params["wait"] and cib.live and not module.check_mode:
         _module.wait_for_nodes(
-            module, cib, [i["name"] for i in items if i["state"] == "present"],
+            module,
+            cib,
+            [i["name"] for i in items if i["state"] == "present"],
             module.params["wait_timeout"],
         )
     module.exit_json(**values)

@@ -22,8 +22,9 @@ description:
   - This module only edits the CIB. Packages, the firewall and C(/etc/pacemaker/authkey) on the remote
     host are the job of the C(hacluster.pacemaker.pacemaker_remote) role.
 author:
-  - hacluster.pacemaker maintainers
+  - hacluster.pacemaker contributors (@hacluster)
 extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
   - hacluster.pacemaker.cib
 options:
   name:
@@ -86,12 +87,50 @@ options:
     default: present
   nodes:
     description:
-      - Batch form. A list of nodes, each with the options above (O(name), O(server), O(port),
-        O(reconnect_interval), O(operations), O(instance_attributes), O(meta_attributes), O(state)),
-        applied together as one CIB change. Items without O(state) use the top-level O(state).
+      - Batch form. A list of nodes, each with the options above, applied together as one CIB change.
       - Mutually exclusive with O(name).
     type: list
     elements: dict
+    suboptions:
+      name:
+        description: Node name, see O(name).
+        type: str
+        required: true
+      server:
+        description: See O(server).
+        type: str
+      port:
+        description: See O(port).
+        type: int
+      reconnect_interval:
+        description: See O(reconnect_interval).
+        type: str
+      operations:
+        description: See O(operations).
+        type: list
+        elements: dict
+        suboptions:
+          name:
+            description: Operation name.
+            type: str
+            required: true
+          interval:
+            description: Operation interval.
+            type: str
+            default: 0s
+          timeout:
+            description: Operation timeout.
+            type: str
+      instance_attributes:
+        description: See O(instance_attributes).
+        type: dict
+      meta_attributes:
+        description: See O(meta_attributes).
+        type: dict
+      state:
+        description: State of this node; the top-level O(state) when not given.
+        type: str
+        choices: [present, absent]
   wait:
     description:
       - On a live cluster, wait until every node with O(state=present) is online.
@@ -213,15 +252,18 @@ ITEM_SPEC = dict(
 
 
 def main():
-    nodes_spec = dict(ITEM_SPEC, name=dict(type="str", required=True),
-                      state=dict(type="str", choices=["present", "absent"]))
+    nodes_spec = dict(
+        ITEM_SPEC,
+        name=dict(type="str", required=True),
+        state=dict(type="str", choices=["present", "absent"]),
+    )
     module = AnsibleModule(
         argument_spec=_module.argument_spec(
             state=dict(type="str", choices=["present", "absent"], default="present"),
             nodes=dict(type="list", elements="dict", options=nodes_spec),
             wait=dict(type="bool", default=False),
             wait_timeout=dict(type="int", default=120),
-            **ITEM_SPEC
+            **ITEM_SPEC,
         ),
         mutually_exclusive=[("name", "nodes")],
         required_one_of=[("name", "nodes")],
@@ -238,7 +280,9 @@ def main():
     )
     if module.params["wait"] and cib.live and not module.check_mode:
         _module.wait_for_nodes(
-            module, cib, [i["name"] for i in items if i["state"] == "present"],
+            module,
+            cib,
+            [i["name"] for i in items if i["state"] == "present"],
             module.params["wait_timeout"],
         )
     module.exit_json(**values)

@@ -12,8 +12,18 @@ ROOT = Path(__file__).resolve().parents[2]
 COLLECTIONS = ROOT / ".build" / "collections"
 
 
-def playbook(tmp_path, tasks, *, hosts="localhost", inventory=None, extra_args=(),
-             check=False, diff=False, forks=5, gather_facts=False):
+def playbook(
+    tmp_path,
+    tasks,
+    *,
+    hosts="localhost",
+    inventory=None,
+    extra_args=(),
+    check=False,
+    diff=False,
+    forks=5,
+    gather_facts=False,
+):
     """Write a play with ``tasks`` and run it; returns (rc, parsed json, raw)."""
     play = [{"hosts": hosts, "gather_facts": gather_facts, "tasks": tasks}]
     path = tmp_path / ("play-%d.yml" % len(list(tmp_path.glob("play-*.yml"))))
@@ -21,7 +31,8 @@ def playbook(tmp_path, tasks, *, hosts="localhost", inventory=None, extra_args=(
     if inventory is None:
         inventory = tmp_path / "inventory.ini"
         inventory.write_text(
-            "localhost ansible_connection=local ansible_python_interpreter=%s\n" % sys.executable)
+            "localhost ansible_connection=local ansible_python_interpreter=%s\n" % sys.executable
+        )
     env = dict(
         os.environ,
         ANSIBLE_COLLECTIONS_PATH=str(COLLECTIONS),
@@ -31,17 +42,25 @@ def playbook(tmp_path, tasks, *, hosts="localhost", inventory=None, extra_args=(
         ANSIBLE_HOST_KEY_CHECKING="False",
         ANSIBLE_LOCAL_TEMP=str(tmp_path / "ansible-local"),
     )
-    args = [str(Path(sys.executable).parent / "ansible-playbook"), "-i", str(inventory), str(path), *extra_args]
+    args = [
+        str(Path(sys.executable).parent / "ansible-playbook"),
+        "-i",
+        str(inventory),
+        str(path),
+        *extra_args,
+    ]
     if check:
         args.append("--check")
     if diff:
         args.append("--diff")
     proc = subprocess.run(args, env=env, capture_output=True, text=True, timeout=600)
     try:
-        data = json.loads(proc.stdout[proc.stdout.index("{"):])
+        data = json.loads(proc.stdout[proc.stdout.index("{") :])
     except ValueError:
-        raise AssertionError("no JSON from ansible-playbook (rc %d):\n%s\n%s"
-                             % (proc.returncode, proc.stdout, proc.stderr))
+        raise AssertionError(
+            "no JSON from ansible-playbook (rc %d):\n%s\n%s"
+            % (proc.returncode, proc.stdout, proc.stderr)
+        )
     return proc.returncode, data, proc
 
 

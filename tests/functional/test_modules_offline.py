@@ -18,12 +18,26 @@ def cib(tmp_path):
 
 def tasks(cib_path):
     return [
-        {"name": "remote", "hacluster.pacemaker.pacemaker_remote_node": {
-            "name": "rh1", "server": "192.0.2.5", "port": 3122, "reconnect_interval": "60",
-            "cib_file": str(cib_path)}},
-        {"name": "guest", "hacluster.pacemaker.guest_node": {
-            "name": "gh1", "resource": "vm1", "remote_addr": "192.0.2.6",
-            "remote_connect_timeout": "30s", "cib_file": str(cib_path)}},
+        {
+            "name": "remote",
+            "hacluster.pacemaker.pacemaker_remote_node": {
+                "name": "rh1",
+                "server": "192.0.2.5",
+                "port": 3122,
+                "reconnect_interval": "60",
+                "cib_file": str(cib_path),
+            },
+        },
+        {
+            "name": "guest",
+            "hacluster.pacemaker.guest_node": {
+                "name": "gh1",
+                "resource": "vm1",
+                "remote_addr": "192.0.2.6",
+                "remote_connect_timeout": "30s",
+                "cib_file": str(cib_path),
+            },
+        },
     ]
 
 
@@ -52,24 +66,43 @@ def test_check_mode_predicts_and_writes_nothing(tmp_path, cib):
 
 
 BAD_MODULE_INPUT = [
-    ("hacluster.pacemaker.pacemaker_remote_node", {"name": "rh1", "port": "http"},
-     "port"),
-    ("hacluster.pacemaker.pacemaker_remote_node", {"name": "rh1", "nodes": [{"name": "x"}]},
-     "mutually exclusive: name|nodes"),
-    ("hacluster.pacemaker.pacemaker_remote_node", {"name": "rh1", "addr": "x"},
-     "Unsupported parameters"),
-    ("hacluster.pacemaker.pacemaker_remote_node", {"state": "present"},
-     "one of the following is required: name, nodes"),
-    ("hacluster.pacemaker.pacemaker_remote_node", {"name": "rh1", "port": 0},
-     "port: '0' is not a valid port number"),
-    ("hacluster.pacemaker.pacemaker_remote_node", {"nodes": [{"name": "r1"}, {"name": "vm1"}]},
-     "nodes[vm1].name: 'vm1' is already used as an id"),
-    ("hacluster.pacemaker.guest_node", {"name": "gh1", "resource": "missing"},
-     "resource: 'missing' does not exist"),
-    ("hacluster.pacemaker.guest_node", {"name": "gh1"},
-     "resource: required when state=present"),
-    ("hacluster.pacemaker.guest_node", {"name": "gh1", "resource": "vm1", "remote_port": 99999},
-     "remote_port: '99999' is not a valid port number"),
+    ("hacluster.pacemaker.pacemaker_remote_node", {"name": "rh1", "port": "http"}, "port"),
+    (
+        "hacluster.pacemaker.pacemaker_remote_node",
+        {"name": "rh1", "nodes": [{"name": "x"}]},
+        "mutually exclusive: name|nodes",
+    ),
+    (
+        "hacluster.pacemaker.pacemaker_remote_node",
+        {"name": "rh1", "addr": "x"},
+        "Unsupported parameters",
+    ),
+    (
+        "hacluster.pacemaker.pacemaker_remote_node",
+        {"state": "present"},
+        "one of the following is required: name, nodes",
+    ),
+    (
+        "hacluster.pacemaker.pacemaker_remote_node",
+        {"name": "rh1", "port": 0},
+        "port: '0' is not a valid port number",
+    ),
+    (
+        "hacluster.pacemaker.pacemaker_remote_node",
+        {"nodes": [{"name": "r1"}, {"name": "vm1"}]},
+        "nodes[vm1].name: 'vm1' is already used as an id",
+    ),
+    (
+        "hacluster.pacemaker.guest_node",
+        {"name": "gh1", "resource": "missing"},
+        "resource: 'missing' does not exist",
+    ),
+    ("hacluster.pacemaker.guest_node", {"name": "gh1"}, "resource: required when state=present"),
+    (
+        "hacluster.pacemaker.guest_node",
+        {"name": "gh1", "resource": "vm1", "remote_port": 99999},
+        "remote_port: '99999' is not a valid port number",
+    ),
 ]
 
 
@@ -85,19 +118,38 @@ def test_bad_module_input(tmp_path, cib, module, args, message):
 
 
 def test_missing_cib_file(tmp_path):
-    rc, data, _ = playbook(tmp_path, [{"hacluster.pacemaker.pacemaker_remote_node": {
-        "name": "rh1", "cib_file": str(tmp_path / "nope.xml")}}])
+    rc, data, _ = playbook(
+        tmp_path,
+        [
+            {
+                "hacluster.pacemaker.pacemaker_remote_node": {
+                    "name": "rh1",
+                    "cib_file": str(tmp_path / "nope.xml"),
+                }
+            }
+        ],
+    )
     assert rc != 0 and "cib_file: cannot read" in result(data, 0)["msg"]
 
 
 def test_eight_forks_write_the_same_cib(tmp_path, cib):
     inventory = tmp_path / "hosts.ini"
-    inventory.write_text("".join(
-        "h%d ansible_connection=local ansible_python_interpreter=%s idx=%d\n"
-        % (i, sys.executable, i) for i in range(8)))
-    task = [{"hacluster.pacemaker.pacemaker_remote_node": {
-        "name": "rn{{ idx }}", "server": "192.0.2.{{ 10 + idx | int }}",
-        "cib_file": str(cib)}}]
+    inventory.write_text(
+        "".join(
+            "h%d ansible_connection=local ansible_python_interpreter=%s idx=%d\n"
+            % (i, sys.executable, i)
+            for i in range(8)
+        )
+    )
+    task = [
+        {
+            "hacluster.pacemaker.pacemaker_remote_node": {
+                "name": "rn{{ idx }}",
+                "server": "192.0.2.{{ 10 + idx | int }}",
+                "cib_file": str(cib),
+            }
+        }
+    ]
     rc, data, _ = playbook(tmp_path, task, hosts="all", inventory=inventory, forks=8)
     assert rc == 0
     assert all(r["changed"] for r in results(data, 0).values())
@@ -109,10 +161,13 @@ def test_eight_forks_write_the_same_cib(tmp_path, cib):
 def test_batch_form_in_one_task(tmp_path, cib):
     nodes = [{"name": "r%d" % i, "server": "10.2.0.%d" % i} for i in range(1, 51)]
     guests = [{"name": "gh1", "resource": "vm1"}]
-    rc, data, _ = playbook(tmp_path, [
-        {"hacluster.pacemaker.pacemaker_remote_node": {"nodes": nodes, "cib_file": str(cib)}},
-        {"hacluster.pacemaker.guest_node": {"nodes": guests, "cib_file": str(cib)}},
-    ])
+    rc, data, _ = playbook(
+        tmp_path,
+        [
+            {"hacluster.pacemaker.pacemaker_remote_node": {"nodes": nodes, "cib_file": str(cib)}},
+            {"hacluster.pacemaker.guest_node": {"nodes": guests, "cib_file": str(cib)}},
+        ],
+    )
     assert rc == 0 and len(result(data, 0)["nodes"]) == 50
     assert result(data, 1)["nodes"][0]["resource"] == "vm1"
     verify(cib)

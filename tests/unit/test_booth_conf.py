@@ -651,8 +651,11 @@ def test_syntax_errors_only_reports_what_booth_rejects():
 
 
 def _boothd():
-    path = (os.environ.get("BOOTHD") or shutil.which("boothd")
-            or "/var/cache/hacluster-test/booth/usr/sbin/boothd")  # scripts/host-deps.sh
+    path = (
+        os.environ.get("BOOTHD")
+        or shutil.which("boothd")
+        or "/var/cache/hacluster-test/booth/usr/sbin/boothd"
+    )  # scripts/host-deps.sh
     return path if path and os.access(path, os.X_OK) else None
 
 

@@ -51,8 +51,15 @@ def test_concurrent_change_is_kept_and_ours_retried(cib):
     def planner(plan):
         calls.append(1)
         if len(calls) == 1:  # a concurrent writer sneaks in after our read
-            tool(cib, "cibadmin", "--create", "--scope", "resources", "--xml-text",
-                 '<primitive id="other" class="ocf" provider="pacemaker" type="Dummy"/>')
+            tool(
+                cib,
+                "cibadmin",
+                "--create",
+                "--scope",
+                "resources",
+                "--xml-text",
+                '<primitive id="other" class="ocf" provider="pacemaker" type="Dummy"/>',
+            )
         add_remote("rh1", "192.0.2.1")(plan)
 
     cib_obj = _cib.Cib(str(cib), backoff=0)
@@ -71,8 +78,15 @@ def test_stale_patch_is_refused_by_pacemaker(cib):
     plan = _cib.Plan(new)
     add_remote("rh1", "192.0.2.1")(plan)
     new.set("epoch", str(int(old.get("epoch")) + 1))
-    tool(cib, "cibadmin", "--create", "--scope", "resources", "--xml-text",
-         '<primitive id="other" class="ocf" provider="pacemaker" type="Dummy"/>')
+    tool(
+        cib,
+        "cibadmin",
+        "--create",
+        "--scope",
+        "resources",
+        "--xml-text",
+        '<primitive id="other" class="ocf" provider="pacemaker" type="Dummy"/>',
+    )
     assert cib_obj.patch(old, new) is False
     ids = etree.parse(str(cib)).xpath("//primitive/@id")
     assert "other" in ids and "rh1" not in ids

@@ -24,22 +24,31 @@ def pcs(path, *args):
 def remote(path, *items, check_mode=False):
     items = [dict({"state": "present"}, **i) for i in items]
     return _cib.Cib(str(path)).transaction(
-        lambda plan: _nodes.plan_remote_nodes(plan, items, "nodes"), check_mode=check_mode)
+        lambda plan: _nodes.plan_remote_nodes(plan, items, "nodes"), check_mode=check_mode
+    )
 
 
 def guest(path, *items):
     items = [dict({"state": "present"}, **i) for i in items]
     return _cib.Cib(str(path)).transaction(
-        lambda plan: _nodes.plan_guest_nodes(plan, items, "nodes"))
+        lambda plan: _nodes.plan_guest_nodes(plan, items, "nodes")
+    )
 
 
 REMOTE_CASES = [
-    (["rh1", "192.0.2.5", "port=3122", "reconnect_interval=60"],
-     {"name": "rh1", "server": "192.0.2.5", "port": 3122, "reconnect_interval": "60"}),
+    (
+        ["rh1", "192.0.2.5", "port=3122", "reconnect_interval=60"],
+        {"name": "rh1", "server": "192.0.2.5", "port": 3122, "reconnect_interval": "60"},
+    ),
     (["rh2"], {"name": "rh2"}),
-    (["rh3", "192.0.2.7", "op", "monitor", "interval=30s", "timeout=20s"],
-     {"name": "rh3", "server": "192.0.2.7",
-      "operations": [{"name": "monitor", "interval": "30s", "timeout": "20s"}]}),
+    (
+        ["rh3", "192.0.2.7", "op", "monitor", "interval=30s", "timeout=20s"],
+        {
+            "name": "rh3",
+            "server": "192.0.2.7",
+            "operations": [{"name": "monitor", "interval": "30s", "timeout": "20s"}],
+        },
+    ),
 ]
 
 
@@ -61,11 +70,23 @@ def test_remote_node_is_what_pcs_writes(tmp_path, pcs_args, item):
 @needs_pcs
 def test_guest_node_is_what_pcs_writes(tmp_path):
     theirs = new_cib(tmp_path / "pcs.xml", DUMMY % "vm1")
-    pcs(theirs, "cluster", "node", "add-guest", "gh1", "vm1", "remote-addr=192.0.2.6",
-        "remote-connect-timeout=30s")
+    pcs(
+        theirs,
+        "cluster",
+        "node",
+        "add-guest",
+        "gh1",
+        "vm1",
+        "remote-addr=192.0.2.6",
+        "remote-connect-timeout=30s",
+    )
     ours = new_cib(tmp_path / "ours.xml", DUMMY % "vm1")
-    item = {"name": "gh1", "resource": "vm1", "remote_addr": "192.0.2.6",
-            "remote_connect_timeout": "30s"}
+    item = {
+        "name": "gh1",
+        "resource": "vm1",
+        "remote_addr": "192.0.2.6",
+        "remote_connect_timeout": "30s",
+    }
     assert guest(ours, item).changed
     assert canonical(config_of(ours)) == canonical(config_of(theirs))
     verify(ours)
@@ -79,16 +100,28 @@ def test_guest_node_is_what_pcs_writes(tmp_path):
 def test_equal_durations_are_no_change(cib):
     remote(cib, {"name": "rh1", "server": "192.0.2.5", "reconnect_interval": "60"})
     content = cib.read_bytes()
-    result = remote(cib, {"name": "rh1", "server": "192.0.2.5", "reconnect_interval": "1min",
-                          "operations": [{"name": "monitor", "interval": "1m", "timeout": "30"}]})
+    result = remote(
+        cib,
+        {
+            "name": "rh1",
+            "server": "192.0.2.5",
+            "reconnect_interval": "1min",
+            "operations": [{"name": "monitor", "interval": "1m", "timeout": "30"}],
+        },
+    )
     assert not result.changed
     assert cib.read_bytes() == content
 
 
 def test_present_repairs_drift_in_place(cib):
     remote(cib, {"name": "rh1", "server": "192.0.2.5", "port": 3122})
-    tool(cib, "cibadmin", "--modify", "--xml-text",
-         '<nvpair id="rh1-instance_attributes-server" value="198.51.100.9"/>')
+    tool(
+        cib,
+        "cibadmin",
+        "--modify",
+        "--xml-text",
+        '<nvpair id="rh1-instance_attributes-server" value="198.51.100.9"/>',
+    )
     result = remote(cib, {"name": "rh1", "server": "192.0.2.5"})
     assert result.changed
     assert 'value="198.51.100.9"' in result.plan.diff()["before"]
@@ -123,8 +156,17 @@ def test_absent_removes_node_and_only_its_constraints(cib):
 
 
 def test_guest_absent_removes_exactly_the_remote_meta(cib):
-    tool(cib, "crm_resource", "--resource", "vm1", "--meta", "--set-parameter", "target-role",
-         "--parameter-value", "Started")
+    tool(
+        cib,
+        "crm_resource",
+        "--resource",
+        "vm1",
+        "--meta",
+        "--set-parameter",
+        "target-role",
+        "--parameter-value",
+        "Started",
+    )
     guest(cib, {"name": "gh1", "resource": "vm1", "remote_addr": "192.0.2.6", "remote_port": 3121})
     result = guest(cib, {"name": "gh1", "state": "absent"})
     assert result.changed
@@ -148,13 +190,17 @@ def test_batch_of_many_nodes_is_one_change(cib):
 
 @pytest.fixture
 def busy_cib(tmp_path):
-    path = new_cib(tmp_path / "cib.xml", DUMMY % "vm1", DUMMY % "vm2",
-                   '<group id="grp"><primitive id="g1" class="ocf" provider="pacemaker" '
-                   'type="Dummy"/></group>',
-                   '<clone id="cl"><primitive id="c1" class="ocf" provider="pacemaker" '
-                   'type="Dummy"/></clone>')
-    tool(path, "cibadmin", "--create", "--scope", "nodes", "--xml-text",
-         '<node id="1" uname="n1"/>')
+    path = new_cib(
+        tmp_path / "cib.xml",
+        DUMMY % "vm1",
+        DUMMY % "vm2",
+        '<group id="grp"><primitive id="g1" class="ocf" provider="pacemaker" '
+        'type="Dummy"/></group>',
+        '<clone id="cl"><primitive id="c1" class="ocf" provider="pacemaker" type="Dummy"/></clone>',
+    )
+    tool(
+        path, "cibadmin", "--create", "--scope", "nodes", "--xml-text", '<node id="1" uname="n1"/>'
+    )
     remote(path, {"name": "rh1", "server": "192.0.2.5"})
     guest(path, {"name": "gh1", "resource": "vm2", "remote_addr": "192.0.2.6"})
     return path
@@ -167,17 +213,39 @@ BAD_REMOTE = [
     ({"name": "vm1"}, "nodes[vm1].name: 'vm1' is already used as an id"),
     ({"name": "n1"}, "already the name of a cluster node"),
     ({"name": "gh1"}, "already a guest node (resource 'vm2')"),
-    ({"name": "rh2", "server": "192.0.2.5"}, "server: address '192.0.2.5' is already used by node 'rh1'"),
+    (
+        {"name": "rh2", "server": "192.0.2.5"},
+        "server: address '192.0.2.5' is already used by node 'rh1'",
+    ),
     ({"name": "rh2", "server": " "}, "nodes[rh2].server: must not be empty"),
     ({"name": "rh2", "port": 0}, "nodes[rh2].port: '0' is not a valid port number"),
     ({"name": "rh2", "port": 70000}, "use an integer from 1 to 65535"),
-    ({"name": "rh2", "reconnect_interval": "soon"}, "reconnect_interval: 'soon' is not a valid Pacemaker duration"),
-    ({"name": "rh2", "instance_attributes": {"server": "x"}}, "set 'server' through the 'server' option"),
-    ({"name": "rh2", "meta_attributes": {"remote-node": "x"}}, "use the hacluster.pacemaker.guest_node module"),
-    ({"name": "rh2", "operations": [{"name": "monitor", "interval": "10s", "timeout": "never"}]},
-     "operations.monitor.timeout: 'never' is not a valid Pacemaker duration"),
-    ({"name": "rh2", "operations": [{"name": "monitor", "interval": "10s"},
-                                    {"name": "monitor", "interval": "10"}]}, "is given twice"),
+    (
+        {"name": "rh2", "reconnect_interval": "soon"},
+        "reconnect_interval: 'soon' is not a valid Pacemaker duration",
+    ),
+    (
+        {"name": "rh2", "instance_attributes": {"server": "x"}},
+        "set 'server' through the 'server' option",
+    ),
+    (
+        {"name": "rh2", "meta_attributes": {"remote-node": "x"}},
+        "use the hacluster.pacemaker.guest_node module",
+    ),
+    (
+        {"name": "rh2", "operations": [{"name": "monitor", "interval": "10s", "timeout": "never"}]},
+        "operations.monitor.timeout: 'never' is not a valid Pacemaker duration",
+    ),
+    (
+        {
+            "name": "rh2",
+            "operations": [
+                {"name": "monitor", "interval": "10s"},
+                {"name": "monitor", "interval": "10"},
+            ],
+        },
+        "is given twice",
+    ),
     ({"name": "vm1", "state": "absent"}, "'vm1' is not a remote node"),
 ]
 
@@ -185,19 +253,29 @@ BAD_GUEST = [
     ({"name": "gh2", "resource": "nope"}, "resource: 'nope' does not exist"),
     ({"name": "gh2", "resource": "grp"}, "'grp' is a <group>, not a primitive"),
     ({"name": "gh2", "resource": "c1"}, "inside clone 'cl'; Pacemaker does not support"),
-    ({"name": "gh2", "resource": "vm1", "remote_port": 65536}, "remote_port: '65536' is not a valid port"),
-    ({"name": "gh2", "resource": "vm1", "remote_connect_timeout": "1x"}, "remote_connect_timeout: '1x'"),
+    (
+        {"name": "gh2", "resource": "vm1", "remote_port": 65536},
+        "remote_port: '65536' is not a valid port",
+    ),
+    (
+        {"name": "gh2", "resource": "vm1", "remote_connect_timeout": "1x"},
+        "remote_connect_timeout: '1x'",
+    ),
     ({"name": "rh1", "resource": "vm1"}, "'rh1' is already a remote node"),
     ({"name": "gh2", "resource": "vm2"}, "'vm2' is already guest node 'gh1'"),
     ({"name": "gh2"}, "nodes[gh2].resource: required when state=present"),
     ({"name": "gh2", "resource": "rh1"}, "is a remote node connection"),
-    ({"name": "gh2", "resource": "vm1", "remote_addr": "192.0.2.5"}, "address '192.0.2.5' is already used by node 'rh1'"),
+    (
+        {"name": "gh2", "resource": "vm1", "remote_addr": "192.0.2.5"},
+        "address '192.0.2.5' is already used by node 'rh1'",
+    ),
     ({"name": "gh1", "resource": "vm1", "state": "absent"}, "carried by resource 'vm2', not 'vm1'"),
 ]
 
 
-@pytest.mark.parametrize("item, message", BAD_REMOTE + [("guest", b) for b in BAD_GUEST],
-                         ids=lambda x: str(x)[:40])
+@pytest.mark.parametrize(
+    "item, message", BAD_REMOTE + [("guest", b) for b in BAD_GUEST], ids=lambda x: str(x)[:40]
+)
 def test_bad_input_fails_before_writing(busy_cib, item, message):
     content = busy_cib.read_bytes()
     if item == "guest":

@@ -29,24 +29,34 @@ def tickets(path, *items, bypass=False, check_mode=False):
     items = [dict({"state": "present"}, **i) for i in items]
     return _cib.Cib(str(path)).transaction(
         lambda plan: _tickets.plan_tickets(plan, items, "tickets", bypass_booth=bypass),
-        check_mode=check_mode)
+        check_mode=check_mode,
+    )
 
 
 def ticket_info(path, name):
     out = tool(path, "crm_ticket", "--ticket", name, "--query-xml").stdout
-    return etree.fromstring(out[out.index("<"):].encode())  # after "State XML:"
+    return etree.fromstring(out[out.index("<") :].encode())  # after "State XML:"
 
 
 @needs_pcs
 def test_constraints_are_what_pcs_writes(tmp_path):
     theirs = new_cib(tmp_path / "pcs.xml", *RESOURCES)
-    for args in (["T1", "web", "loss-policy=freeze"],
-                 ["T1", "Promoted", "db-clone", "loss-policy=demote"]):
-        subprocess.run(["pcs", "-f", str(theirs), "constraint", "ticket", "add", *args],
-                       check=True, capture_output=True)
-    item = {"name": "T1", "constraints": [
-        {"resource": "web", "loss_policy": "freeze"},
-        {"resource": "db-clone", "role": "Promoted", "loss_policy": "demote"}]}
+    for args in (
+        ["T1", "web", "loss-policy=freeze"],
+        ["T1", "Promoted", "db-clone", "loss-policy=demote"],
+    ):
+        subprocess.run(
+            ["pcs", "-f", str(theirs), "constraint", "ticket", "add", *args],
+            check=True,
+            capture_output=True,
+        )
+    item = {
+        "name": "T1",
+        "constraints": [
+            {"resource": "web", "loss_policy": "freeze"},
+            {"resource": "db-clone", "role": "Promoted", "loss_policy": "demote"},
+        ],
+    }
     ours = new_cib(tmp_path / "ours.xml", *RESOURCES)
     assert tickets(ours, item).changed
     assert canonical(config_of(ours)) == canonical(config_of(theirs))
@@ -57,8 +67,11 @@ def test_constraints_are_what_pcs_writes(tmp_path):
 
 
 def test_grant_standby_revoke_through_crm_ticket(cib):
-    item = {"name": "T1", "constraints": [{"resource": "web", "loss_policy": "stop"}],
-            "grant": "granted"}
+    item = {
+        "name": "T1",
+        "constraints": [{"resource": "web", "loss_policy": "stop"}],
+        "grant": "granted",
+    }
     tool(cib, "cibadmin", "--create", "--scope", "nodes", "--xml-text", '<node id="1" uname="n1"/>')
 
     def scheduler_starts_web():
@@ -87,15 +100,18 @@ def test_grant_standby_revoke_through_crm_ticket(cib):
 
 def test_grant_without_bypass_never_touches_ticket_state(cib):
     assert tickets(cib, {"name": "T1", "grant": "granted"}).changed is False
-    assert tool(cib, "crm_ticket", "--ticket", "T1", "--query-xml", check=False).returncode != 0 \
+    assert (
+        tool(cib, "crm_ticket", "--ticket", "T1", "--query-xml", check=False).returncode != 0
         or ticket_info(cib, "T1").get("granted") != "true"
+    )
 
 
 def test_absent_removes_constraints_and_exclusive_prunes(cib):
     tickets(cib, {"name": "T1", "constraints": [{"resource": "web"}, {"resource": "db-clone"}]})
     tickets(cib, {"name": "T2", "constraints": [{"resource": "web"}]})
-    result = tickets(cib, {"name": "T1", "constraints": [{"resource": "web"}],
-                           "exclusive_constraints": True})
+    result = tickets(
+        cib, {"name": "T1", "constraints": [{"resource": "web"}], "exclusive_constraints": True}
+    )
     assert result.changed
     ids = etree.parse(str(cib)).xpath("//rsc_ticket/@id")
     assert sorted(ids) == ["ticket-T1-web", "ticket-T2-web"]
@@ -106,19 +122,34 @@ def test_absent_removes_constraints_and_exclusive_prunes(cib):
 
 def test_loss_policy_is_repaired_in_place(cib):
     tickets(cib, {"name": "T1", "constraints": [{"resource": "web", "loss_policy": "stop"}]})
-    result = tickets(cib, {"name": "T1", "constraints": [{"resource": "web", "loss_policy": "freeze"}]})
+    result = tickets(
+        cib, {"name": "T1", "constraints": [{"resource": "web", "loss_policy": "freeze"}]}
+    )
     assert result.changed
     assert etree.parse(str(cib)).xpath("//rsc_ticket/@loss-policy") == ["freeze"]
 
 
 def test_thousand_constraints_in_one_transaction(tmp_path):
-    path = new_cib(tmp_path / "cib.xml", *[
+    path = new_cib(
+        tmp_path / "cib.xml",
+        *[
+            '<primitive id="r%d" class="ocf" provider="pacemaker" type="Dummy"/>' % i
+            for i in range(0)
+        ],
+    )
+    rsc = "".join(
         '<primitive id="r%d" class="ocf" provider="pacemaker" type="Dummy"/>' % i
-        for i in range(0)])
-    rsc = "".join('<primitive id="r%d" class="ocf" provider="pacemaker" type="Dummy"/>' % i
-                  for i in range(1000))
-    tool(path, "cibadmin", "--replace", "--scope", "resources",
-         "--xml-text", "<resources>%s</resources>" % rsc)
+        for i in range(1000)
+    )
+    tool(
+        path,
+        "cibadmin",
+        "--replace",
+        "--scope",
+        "resources",
+        "--xml-text",
+        "<resources>%s</resources>" % rsc,
+    )
     items = [{"name": "T%d" % i, "constraints": [{"resource": "r%d" % i}]} for i in range(1000)]
     result = tickets(path, *items)
     assert result.changed and result.attempts == 1
@@ -130,16 +161,26 @@ BAD_CIB_ITEMS = [
     ({"name": ""}, "tickets[].name: '' is not a valid ticket name"),
     ({"name": "a_b"}, "'a_b' is not a valid ticket name"),
     ({"name": "x" * 64}, "is not a valid ticket name: use 1-63 characters"),
-    ({"name": "T1", "constraints": [{"resource": "nope"}]},
-     "tickets[T1].constraints[0].resource: 'nope' does not exist"),
-    ({"name": "T1", "constraints": [{"resource": "web", "loss_policy": "explode"}]},
-     "constraints[0].loss_policy: 'explode' is not one of"),
-    ({"name": "T1", "constraints": [{"resource": "web", "role": "Boss"}]},
-     "constraints[0].role: 'Boss' is not one of"),
-    ({"name": "T1", "constraints": [{"resource": "web", "loss_policy": "demote"}]},
-     "'demote' only applies with role Promoted"),
-    ({"name": "T1", "constraints": [{"resource": "web", "loss_policy": "fence"}]},
-     "loss_policy: 'fence' needs fencing, but stonith-enabled is false"),
+    (
+        {"name": "T1", "constraints": [{"resource": "nope"}]},
+        "tickets[T1].constraints[0].resource: 'nope' does not exist",
+    ),
+    (
+        {"name": "T1", "constraints": [{"resource": "web", "loss_policy": "explode"}]},
+        "constraints[0].loss_policy: 'explode' is not one of",
+    ),
+    (
+        {"name": "T1", "constraints": [{"resource": "web", "role": "Boss"}]},
+        "constraints[0].role: 'Boss' is not one of",
+    ),
+    (
+        {"name": "T1", "constraints": [{"resource": "web", "loss_policy": "demote"}]},
+        "'demote' only applies with role Promoted",
+    ),
+    (
+        {"name": "T1", "constraints": [{"resource": "web", "loss_policy": "fence"}]},
+        "loss_policy: 'fence' needs fencing, but stonith-enabled is false",
+    ),
 ]
 
 
@@ -165,8 +206,10 @@ BAD_CONFIG_ITEMS = [
     ({"name": "T1", "expire": "ten"}, "option 'expire' must be a duration"),
     ({"name": "T1", "timeout": "5s"}, "option 'timeout' must be a duration"),
     ({"name": "T1", "retries": 1}, "option 'retries'"),
-    ({"name": "T1", "expire": "60", "timeout": "5", "retries": 10},
-     "timeout * (retries + 1) must be less than renewal-freq"),
+    (
+        {"name": "T1", "expire": "60", "timeout": "5", "retries": 10},
+        "timeout * (retries + 1) must be less than renewal-freq",
+    ),
     ({"name": "T1", "weights": [1, 2, 3, 4]}, "option 'weights' must be at most one weight per"),
     ({"name": "T1", "before_acquire_handler": "run.sh"}, "option 'before-acquire-handler'"),
     ({"name": "T1", "site": "198.51.100.1"}, "site: '198.51.100.1' is not a site in booth.conf"),

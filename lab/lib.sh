@@ -1,0 +1,89 @@
+# Shared helpers for the hacluster lab scripts. Source it; do not run it.
+# shellcheck shell=bash
+
+LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+export CONTAINERS_CONF="${CONTAINERS_CONF:-$LAB_DIR/containers.conf}"
+
+# Cache outside the repo: debootstrap base tarball + apt archives.
+LAB_CACHE="${LAB_CACHE:-/var/cache/hacluster-lab}"
+LAB_SUITE="${LAB_SUITE:-trixie}"
+LAB_MIRROR="${LAB_MIRROR:-http://deb.debian.org/debian}"
+# Lab-only password of the hacluster user baked into the images (pcs host auth).
+LAB_PASSWORD="${LAB_PASSWORD:-hacluster-lab}"
+
+LAB_NET="${LAB_NET:-hacluster-lab}"
+LAB_SUBNET="${LAB_SUBNET:-10.89.77.0/24}"
+LAB_PREFIX="${LAB_SUBNET%.*}"            # 10.89.77
+LAB_LABEL="hacluster-lab=1"
+
+# name -> image kind (node|remote) and static IP.
+declare -A LAB_KIND=(
+  [node1]=node [node2]=node [remote1]=remote [guest1]=remote
+  [siteb1]=node [arbitrator1]=node
+)
+declare -A LAB_IP=(
+  [node1]=$LAB_PREFIX.11 [node2]=$LAB_PREFIX.12
+  [remote1]=$LAB_PREFIX.21 [guest1]=$LAB_PREFIX.22
+  [siteb1]=$LAB_PREFIX.31 [arbitrator1]=$LAB_PREFIX.41
+)
+# Free addresses reserved for floating IPs (e.g. booth site IPs).
+LAB_VIP_A=$LAB_PREFIX.101
+LAB_VIP_B=$LAB_PREFIX.102
+LAB_ALL_HOSTS=(node1 node2 remote1 guest1 siteb1 arbitrator1)
+
+log()  { [[ -n "${LAB_VERBOSE:-}" ]] && echo "lab: $*" >&2; return 0; }
+say()  { echo "lab: $*" >&2; }
+die()  { echo "lab: ERROR: $*" >&2; exit 1; }
+
+# Hash of the image recipe: build script, this file's image-relevant settings,
+# suite/mirror and the lab password. The image tag is its first 12 hex digits.
+lab_recipe_hash() {
+  { cat "$LAB_DIR/build-images.sh"
+    printf 'suite=%s mirror=%s password=%s\n' "$LAB_SUITE" "$LAB_MIRROR" "$LAB_PASSWORD"
+  } | sha256sum | cut -c1-12
+}
+lab_image() {  # lab_image node|remote
+  echo "localhost/hacluster-$1:$(lab_recipe_hash)"
+}
+
+lab_image_exists() { podman image exists "$1"; }
+
+# Run a command inside a lab container.
+lx() { local c=$1; shift; podman exec "$c" "$@"; }
+
+lab_network_up() {
+  podman network exists "$LAB_NET" && return 0
+  # --internal: no NAT/route out; traffic stays between the lab containers.
+  podman network create --internal --subnet "$LAB_SUBNET" "$LAB_NET" >/dev/null
+}
+
+# Print diagnostics of one container to stderr.
+lab_diag() {
+  local c=$1
+  {
+    echo "===== diagnostics for $c ====="
+    podman ps -a --filter "name=^$c\$" --format '{{.Names}} {{.Status}}'
+    podman exec "$c" systemctl is-system-running 2>&1 || true
+    podman exec "$c" systemctl --failed --no-pager 2>&1 || true
+    local u
+    for u in $(podman exec "$c" systemctl --failed --plain --no-legend 2>/dev/null | awk '{print $1}'); do
+      podman exec "$c" journalctl -u "$u" -n 40 --no-pager 2>&1 || true
+    done
+    for u in pcsd corosync pacemaker pacemaker_remote firewalld; do
+      if podman exec "$c" systemctl is-active -q "$u" 2>/dev/null; then continue; fi
+      podman exec "$c" systemctl is-enabled -q "$u" 2>/dev/null || continue
+      podman exec "$c" journalctl -u "$u" -n 30 --no-pager 2>&1 || true
+    done
+    podman exec "$c" crm_mon -1 2>&1 || true
+  } >&2
+}
+
+# wait_for SECONDS DESC CMD...: retry CMD every second until it succeeds.
+wait_for() {
+  local t=$1 desc=$2; shift 2
+  local end=$((SECONDS + t))
+  until "$@" >/dev/null 2>&1; do
+    ((SECONDS < end)) || { say "timeout ($t s) waiting for $desc"; return 1; }
+    sleep 1
+  done
+}

@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# Starts the lab: privileged systemd containers on the podman network
+# hacluster-lab, firewalld with the high-availability service open, and the pcs
+# bootstrap the collection does not cover (host auth, cluster setup, start,
+# stonith-enabled=false).
+#   cluster A: node1 + node2           (always)
+#   remote:    remote1, guest1         (pacemaker-remote image, not in a cluster)
+#   geo:       siteb1 (one-node cluster B) + arbitrator1 (node image, no cluster)
+# Usage: lab/up.sh [base|remote|geo|all]   (default: all). Idempotent.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+sel=${1:-all}
+case $sel in
+  base)   hosts=(node1 node2) ;;
+  remote) hosts=(node1 node2 remote1 guest1) ;;
+  geo)    hosts=(node1 node2 siteb1 arbitrator1) ;;
+  all)    hosts=("${LAB_ALL_HOSTS[@]}") ;;
+  *) die "usage: $0 [base|remote|geo|all]" ;;
+esac
+has() { local h; for h in "${hosts[@]}"; do [[ $h == "$1" ]] && return 0; done; return 1; }
+
+t0=$SECONDS
+bash "$LAB_DIR/build-images.sh"
+lab_network_up
+
+addhosts=()
+for h in "${LAB_ALL_HOSTS[@]}"; do addhosts+=(--add-host "$h:${LAB_IP[$h]}"); done
+
+fail() { local c; for c in "$@"; do lab_diag "$c"; done; die "lab start failed"; }
+
+# ---- containers -------------------------------------------------------------
+for h in "${hosts[@]}"; do
+  img=$(lab_image "${LAB_KIND[$h]}")
+  if podman container exists "$h"; then
+    cur=$(podman inspect -f '{{.ImageName}} {{.State.Running}}' "$h")
+    [[ $cur == "$img true" ]] && continue
+    log "recreating $h ($cur)"
+    podman rm -f -t 5 "$h" >/dev/null
+  fi
+  podman run -d --name "$h" --hostname "$h" --label "$LAB_LABEL" \
+    --network "$LAB_NET" --ip "${LAB_IP[$h]}" "${addhosts[@]}" \
+    --systemd=always --privileged "$img" /sbin/init >/dev/null
+done
+
+booted() { local s; s=$(podman exec "$1" systemctl is-system-running 2>/dev/null || true)
+           [[ $s == running || $s == degraded ]]; }
+prepare() {  # wait for systemd, open the firewall, wait for pcsd (one host)
+  local h=$1
+  wait_for 120 "systemd in $h" booted "$h" || return 1
+  if [[ $(lx "$h" systemctl is-system-running 2>/dev/null || true) == degraded ]]; then
+    say "warning: systemd in $h is degraded:"; lx "$h" systemctl --failed --no-pager >&2 || true
+  fi
+  lx "$h" systemctl start firewalld pcsd || return 1
+  if ! lx "$h" firewall-cmd -q --permanent --query-service=high-availability; then
+    lx "$h" firewall-cmd -q --permanent --add-service=high-availability || return 1
+  fi
+  if ! lx "$h" firewall-cmd -q --query-service=high-availability; then
+    lx "$h" firewall-cmd -q --reload || return 1
+  fi
+  wait_for 60 "pcsd in $h" lx "$h" systemctl is-active -q pcsd
+}
+declare -A pids
+for h in "${hosts[@]}"; do prepare "$h" & pids[$h]=$!; done
+bad=()
+for h in "${hosts[@]}"; do wait "${pids[$h]}" || bad+=("$h"); done
+((${#bad[@]} == 0)) || fail "${bad[@]}"
+t_boot=$((SECONDS - t0))
+
+# ---- pcs bootstrap ----------------------------------------------------------
+auth_from() {  # auth_from HOST TARGET...: pcs host auth of the targets on HOST
+  local h=$1; shift; local args=() t
+  for t in "$@"; do
+    lx "$h" grep -qs "\"$t\"" /var/lib/pcsd/known-hosts || args+=("$t" "addr=${LAB_IP[$t]}")
+  done
+  ((${#args[@]})) || return 0
+  lx "$h" pcs host auth "${args[@]}" -u hacluster -p "$LAB_PASSWORD" >/dev/null 2>&1 ||
+    { lx "$h" pcs host auth "${args[@]}" -u hacluster -p "$LAB_PASSWORD" >&2 || true; fail "$h"; }
+}
+setup_cluster() {  # setup_cluster NAME NODE...
+  local name=$1; shift; local first=$1 args=() n
+  if ! lx "$first" test -s /etc/corosync/corosync.conf; then
+    for n in "$@"; do args+=("$n" "addr=${LAB_IP[$n]}"); done
+    lx "$first" pcs cluster setup "$name" "${args[@]}" >/dev/null 2>&1 ||
+      { lx "$first" pcs cluster setup "$name" "${args[@]}" >&2 || true; fail "$@"; }
+  fi
+  online "$first" "$@" && return 0
+  lx "$first" pcs cluster start --all --wait=120 >/dev/null 2>&1 || fail "$@"
+}
+online() {  # online HOST NODE...: all NODEs online in HOST's crm_mon
+  local xml n; xml=$(lx "$1" crm_mon -1 --output-as=xml 2>/dev/null) || return 1; shift
+  for n in "$@"; do grep -q "<node name=\"$n\"[^>]* online=\"true\"" <<<"$xml" || return 1; done
+}
+finish_cluster() {  # finish_cluster NODE...
+  local first=$1
+  wait_for 120 "nodes $* online" online "$first" "$@" || fail "$@"
+  [[ $(lx "$first" crm_attribute -t crm_config -n stonith-enabled -G -q 2>/dev/null) == false ]] &&
+    return 0
+  wait_for 60 "CIB writable on $first" lx "$first" pcs property set stonith-enabled=false ||
+    fail "$@"
+}
+
+# Cluster A; node1 also knows every other selected lab host (for add-remote etc.).
+auth_from node1 "${hosts[@]}"
+setup_cluster cluster-a node1 node2
+if has siteb1; then
+  b=(siteb1); has arbitrator1 && b+=(arbitrator1); b+=(node1 node2)
+  auth_from siteb1 "${b[@]}"
+  setup_cluster cluster-b siteb1
+fi
+finish_cluster node1 node2
+has siteb1 && finish_cluster siteb1
+
+say "lab up ($sel) in $((SECONDS - t0)) s (containers ready after ${t_boot} s):"
+for h in "${hosts[@]}"; do say "  $h ${LAB_IP[$h]} $(lab_image "${LAB_KIND[$h]}")"; done
