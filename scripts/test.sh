@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # All tests, in order of cost. Called by `make test` (the README's test command).
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 export PATH="$PWD/.venv/bin:$PATH"
 failed=()
 step() {  # step NAME COMMAND...: run, time, remember failures, keep going

@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Start, stop and query a real single-node Pacemaker cluster on this host.
 
 Used by the live functional tests (tests/functional/conftest.py) and as a CLI::
@@ -146,7 +145,7 @@ def _run(
     if env:
         full_env.update(env)
     proc = subprocess.run(
-        cmd, capture_output=True, text=True, env=full_env, timeout=timeout, input=input
+        cmd, capture_output=True, text=True, env=full_env, timeout=timeout, input=input, check=False
     )
     if check and proc.returncode != 0:
         raise LiveClusterError(
@@ -159,7 +158,7 @@ def _run(
 def _pid_alive(pid: int) -> bool:
     """True when pid exists and is not a zombie (reaps it when it is our child)."""
     try:
-        done, _ = os.waitpid(pid, os.WNOHANG)
+        done, _status = os.waitpid(pid, os.WNOHANG)
         if done == pid:
             return False
     except ChildProcessError:
@@ -227,7 +226,7 @@ def _descendants(pid: int) -> list[int]:
     found, todo = [], [pid]
     while todo:
         parent = todo.pop()
-        for child, (ppid, _, _) in table.items():
+        for child, (ppid, _comm, _exe) in table.items():
             if ppid == parent and child not in found:
                 found.append(child)
                 todo.append(child)
@@ -242,7 +241,7 @@ def _foreign_daemons() -> list[str]:
     names = {"corosync", "pacemakerd", "pacemaker-remot"}
     return [
         f"{comm}[{pid}]"
-        for pid, (_, comm, _) in _proc_table().items()
+        for pid, (_ppid, comm, _exe) in _proc_table().items()
         if comm in names and pid not in ours and _pid_alive(pid)
     ]
 
@@ -309,6 +308,7 @@ def ensure_remoted_binary() -> Path:
             capture_output=True,
             text=True,
             timeout=300,
+            check=False,
         )
         debs = sorted(CACHE_DIR.glob("pacemaker-remote_*.deb"))
         if not debs:

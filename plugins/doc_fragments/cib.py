@@ -26,6 +26,9 @@ notes:
     so a concurrent update is never lost. In offline mode writers of the same file also serialize on a lock.
   - Invalid input fails before anything is written; the CIB stays byte-identical.
 attributes:
+  platform:
+    platforms: posix
+    support: full
   check_mode:
     support: full
     details: Plans the exact change and reports it without writing.
@@ -33,5 +36,6 @@ attributes:
     support: full
     details: Shows the touched CIB elements before and after.
   idempotent:
+    description: A second run with the same options reports no change and writes nothing (the CIB epoch stays).
     support: full
 """

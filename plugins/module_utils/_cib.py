@@ -155,7 +155,7 @@ class Plan:
         """Before/after text of the touched elements (Ansible's diff format)."""
         config = self.cib.find("configuration")
         by_id = {}
-        wanted = set(eid for eid, _ in self._touched)
+        wanted = set(touched[0] for touched in self._touched)
         for e in config.iter():
             eid = e.get("id")
             if eid in wanted and eid not in by_id:
@@ -248,7 +248,7 @@ class Cib:
             if rc == 0:
                 return version_of(etree.fromstring(out.encode("utf-8")))
             return "unknown"
-        for _, element in etree.iterparse(self.cib_file, events=("start",)):
+        for _event, element in etree.iterparse(self.cib_file, events=("start",)):
             return version_of(element)
 
     def _lock(self):

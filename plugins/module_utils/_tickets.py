@@ -95,7 +95,7 @@ def plan_tickets(plan, items, option="tickets", bypass_booth=False):
     constraints = section(plan.cib, "constraints")
     resources = section(plan.cib, "resources")
     resource_ids = set(e.get("id") for e in resources.iter(*RESOURCE_TAGS))
-    existing = [c for c in constraints.findall("rsc_ticket")]
+    existing = list(constraints.findall("rsc_ticket"))
     stonith = plan.cib.xpath(
         "configuration/crm_config/cluster_property_set/nvpair[@name='stonith-enabled']/@value"
     )

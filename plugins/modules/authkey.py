@@ -69,12 +69,16 @@ options:
     type: raw
     default: "0640"
 attributes:
+  platform:
+    platforms: posix
+    support: full
   check_mode:
     support: full
   diff_mode:
     support: none
     details: A key has no diff to show.
   idempotent:
+    description: A second run with the same key reports no change.
     support: full
 """
 

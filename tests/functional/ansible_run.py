@@ -53,7 +53,7 @@ def playbook(
         args.append("--check")
     if diff:
         args.append("--diff")
-    proc = subprocess.run(args, env=env, capture_output=True, text=True, timeout=600)
+    proc = subprocess.run(args, env=env, capture_output=True, text=True, timeout=600, check=False)
     try:
         data = json.loads(proc.stdout[proc.stdout.index("{") :])
     except ValueError:

@@ -11,7 +11,9 @@ REMOTE_ID = "smoke-remote"
 
 
 def _cib(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(["cibadmin", *args], capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        ["cibadmin", *args], capture_output=True, text=True, timeout=60, check=False
+    )
 
 
 @pytest.mark.live
@@ -59,5 +61,6 @@ def test_remote_node_goes_online(live_cluster):
             capture_output=True,
             text=True,
             timeout=60,
+            check=False,
         )
     live_cluster.wait_node_gone(REMOTE_ID, timeout=60)

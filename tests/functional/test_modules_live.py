@@ -33,7 +33,7 @@ def test_remote_node_added_by_the_module_goes_online(tmp_path, live_cluster):
 
     # rerun: nothing changes, the live CIB's epoch stays
     before = live_version()
-    rc, data, _ = playbook(tmp_path, [task])
+    rc, data, _proc = playbook(tmp_path, [task])
     assert rc == 0 and not result(data)["changed"]
     after = live_version()
     assert 'epoch="%s"' % before.split('epoch="')[1].split('"')[0] in after

@@ -42,7 +42,7 @@ def tasks(cib_path):
 
 
 def test_apply_then_rerun_changes_nothing(tmp_path, cib):
-    rc, data, _ = playbook(tmp_path, tasks(cib), diff=True)
+    rc, data, _proc = playbook(tmp_path, tasks(cib), diff=True)
     assert rc == 0
     first = result(data, 0)
     assert first["changed"] and first["nodes"][0]["server"] == "192.0.2.5"
@@ -51,7 +51,7 @@ def test_apply_then_rerun_changes_nothing(tmp_path, cib):
     assert result(data, 1)["changed"]
     verify(cib)
     content = cib.read_bytes()
-    rc, data, _ = playbook(tmp_path, tasks(cib), diff=True)
+    rc, data, _proc = playbook(tmp_path, tasks(cib), diff=True)
     assert rc == 0
     assert data["stats"]["localhost"]["changed"] == 0
     assert cib.read_bytes() == content  # same epoch, not even rewritten
@@ -59,7 +59,7 @@ def test_apply_then_rerun_changes_nothing(tmp_path, cib):
 
 def test_check_mode_predicts_and_writes_nothing(tmp_path, cib):
     content = cib.read_bytes()
-    rc, data, _ = playbook(tmp_path, tasks(cib), check=True, diff=True)
+    rc, data, _proc = playbook(tmp_path, tasks(cib), check=True, diff=True)
     assert rc == 0
     assert result(data, 0)["changed"] and "<primitive" in result(data, 0)["diff"]["after"]
     assert cib.read_bytes() == content
@@ -110,7 +110,7 @@ BAD_MODULE_INPUT = [
 def test_bad_module_input(tmp_path, cib, module, args, message):
     content = cib.read_bytes()
     args = dict(args, cib_file=str(cib))
-    rc, data, _ = playbook(tmp_path, [{module: args}])
+    rc, data, _proc = playbook(tmp_path, [{module: args}])
     assert rc != 0
     res = result(data, 0)
     assert res["failed"] and message in res["msg"], res["msg"]
@@ -118,7 +118,7 @@ def test_bad_module_input(tmp_path, cib, module, args, message):
 
 
 def test_missing_cib_file(tmp_path):
-    rc, data, _ = playbook(
+    rc, data, _proc = playbook(
         tmp_path,
         [
             {
@@ -150,7 +150,7 @@ def test_eight_forks_write_the_same_cib(tmp_path, cib):
             }
         }
     ]
-    rc, data, _ = playbook(tmp_path, task, hosts="all", inventory=inventory, forks=8)
+    rc, data, _proc = playbook(tmp_path, task, hosts="all", inventory=inventory, forks=8)
     assert rc == 0
     assert all(r["changed"] for r in results(data, 0).values())
     ids = set(etree.parse(str(cib)).xpath("//primitive/@id"))
@@ -161,7 +161,7 @@ def test_eight_forks_write_the_same_cib(tmp_path, cib):
 def test_batch_form_in_one_task(tmp_path, cib):
     nodes = [{"name": "r%d" % i, "server": "10.2.0.%d" % i} for i in range(1, 51)]
     guests = [{"name": "gh1", "resource": "vm1"}]
-    rc, data, _ = playbook(
+    rc, data, _proc = playbook(
         tmp_path,
         [
             {"hacluster.pacemaker.pacemaker_remote_node": {"nodes": nodes, "cib_file": str(cib)}},

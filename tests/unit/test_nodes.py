@@ -16,7 +16,9 @@ needs_pcs = pytest.mark.skipif(shutil.which("pcs") is None, reason="pcs is not i
 
 
 def pcs(path, *args):
-    proc = subprocess.run(["pcs", "-f", str(path), *args], capture_output=True, text=True)
+    proc = subprocess.run(
+        ["pcs", "-f", str(path), *args], capture_output=True, text=True, check=False
+    )
     assert proc.returncode == 0, proc.stderr
     return proc
 

@@ -235,5 +235,5 @@ def test_booth_conf_edit_is_deterministic_and_idempotent():
     assert not errors and first.startswith(BOOTH_CONF)
     again, errors = _booth.plan_config(first, items)
     assert again == first
-    gone, _ = _booth.plan_config(first, [{"name": "T1", "state": "absent"}])
+    gone, _errors = _booth.plan_config(first, [{"name": "T1", "state": "absent"}])
     assert gone == BOOTH_CONF
