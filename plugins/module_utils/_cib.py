@@ -229,6 +229,7 @@ class Cib:
             try:
                 with open(self.cib_file, "rb") as f:
                     data = f.read()
+                    self._read_stat = _identity(os.fstat(f.fileno()))
             except OSError as exc:
                 raise CibError("cib_file: cannot read %s: %s" % (self.cib_file, exc.strerror))
             return parse_xml(data, "cib_file %s" % self.cib_file)
@@ -260,6 +261,46 @@ class Cib:
         fd = os.open(os.path.dirname(self.cib_file) or ".", os.O_RDONLY)
         fcntl.flock(fd, fcntl.LOCK_EX)
         return fd
+
+    def write(self, old, new):
+        """Offline: write the file ourselves when Pacemaker's schema for it is
+        installed; otherwise (and live) push a versioned patch.
+
+        Why not always cibadmin: Pacemaker (2.1 and 3.0) recomputes a full
+        XML diff after applying any patch, quadratic in the number of
+        resources (about 3 s at 5000 resources with 2.1.5, 30 s with 3.0).
+        We hold the file lock, validate with the same libxml2 RelaxNG schema
+        Pacemaker uses, and replace the file only if nobody changed it since
+        we read it, so the guarantees are the same and the cost is linear.
+        See docs/design.md."""
+        if self.live:
+            return self.patch(old, new)
+        schema = _schema(new.get("validate-with", ""))
+        if schema is None:
+            return self.patch(old, new)
+        if not schema.validate(new):
+            raise CibError(
+                "Pacemaker refused the change: schema validation failed (%s): %s"
+                % (new.get("validate-with"), schema.error_log.last_error)
+            )
+        if _identity(os.stat(self.cib_file)) != self._read_stat:
+            return False  # a writer that ignores our lock (pcs -f) got in: re-plan
+        st = os.stat(self.cib_file)
+        fd, tmp = tempfile.mkstemp(dir=os.path.dirname(self.cib_file), prefix=".cib-")
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(etree.tostring(new, pretty_print=True))
+                f.flush()
+                os.fsync(f.fileno())
+            os.chmod(tmp, st.st_mode & 0o7777)
+            if os.geteuid() == 0:
+                os.chown(tmp, st.st_uid, st.st_gid)
+            os.rename(tmp, self.cib_file)
+        except Exception:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+            raise
+        return True
 
     def patch(self, old, new):
         """Push new over old as one versioned patch. Returns True on success,
@@ -330,7 +371,7 @@ class Cib:
                 if config_changed:
                     work.set("epoch", str(int(current.get("epoch", "0")) + 1))
                     work.set("num_updates", "0")
-                if not config_changed or self.patch(current, work):
+                if not config_changed or self.write(current, work):
                     self._run_after(plan)
                     return Result(True, plan, before, self.version(), attempt)
             finally:
@@ -342,6 +383,27 @@ class Cib:
                 )
             # jittered, growing back-off so racing writers spread out
             time.sleep(random.uniform(0, self.backoff * min(attempt, 10)))
+
+
+_SCHEMAS = {}
+SCHEMA_DIR = "/usr/share/pacemaker"
+
+
+def _schema(name):
+    """Pacemaker's RelaxNG schema for validate-with=name, compiled once."""
+    if name not in _SCHEMAS:
+        path = os.path.join(SCHEMA_DIR, os.path.basename(name) + ".rng")
+        try:
+            _SCHEMAS[name] = (
+                etree.RelaxNG(etree.parse(path)) if name and os.path.exists(path) else None
+            )
+        except (etree.XMLSyntaxError, etree.RelaxNGParseError):
+            _SCHEMAS[name] = None
+    return _SCHEMAS[name]
+
+
+def _identity(st):
+    return (st.st_ino, st.st_size, st.st_mtime_ns if hasattr(st, "st_mtime_ns") else st.st_mtime)
 
 
 def _config_bytes(cib):
