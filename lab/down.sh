@@ -1,10 +1,19 @@
 #!/usr/bin/env bash
-# Removes the lab containers and the lab network. Idempotent. Images stay.
+# Removes lab containers and, when none is left, the lab network. Idempotent.
+# Images stay. Usage: lab/down.sh [base|remote|geo|all]   (default: all)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-ids=$(podman ps -aq --filter "label=$LAB_LABEL")
-[[ -z $ids ]] || podman rm -f -t 5 $ids >/dev/null
-if podman network exists "$LAB_NET"; then
-  # fails if a container not started by lab/ (e.g. molecule) still uses it
+case ${1:-all} in
+  base)   names=(node1 node2) ;;
+  remote) names=(node1 node2 remote1 guest1) ;;
+  geo)    names=(sitea1 siteb1 arbitrator1) ;;
+  all)    names=("${LAB_ALL_HOSTS[@]}") ;;
+  *) die "usage: $0 [base|remote|geo|all]" ;;
+esac
+for n in "${names[@]}"; do
+  if podman container exists "$n"; then podman rm -f -t 0 "$n" >/dev/null; fi
+done
+if [[ -z $(podman ps -aq --filter "label=$LAB_LABEL") ]] && podman network exists "$LAB_NET"; then
+  # fails if a container not started by lab/ still uses it
   podman network rm "$LAB_NET" >/dev/null || die "network $LAB_NET still in use"
 fi

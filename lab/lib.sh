@@ -1,5 +1,6 @@
 # Shared helpers for the hacluster lab scripts. Source it; do not run it.
 # shellcheck shell=bash
+# shellcheck disable=SC2034  # the settings below are used by the scripts that source this file
 
 LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 export CONTAINERS_CONF="${CONTAINERS_CONF:-$LAB_DIR/containers.conf}"
@@ -19,17 +20,21 @@ LAB_LABEL="hacluster-lab=1"
 # name -> image kind (node|remote) and static IP.
 declare -A LAB_KIND=(
   [node1]=node [node2]=node [remote1]=remote [guest1]=remote
-  [siteb1]=node [arbitrator1]=node
+  [sitea1]=node [siteb1]=node [arbitrator1]=node
 )
 declare -A LAB_IP=(
   [node1]=$LAB_PREFIX.11 [node2]=$LAB_PREFIX.12
   [remote1]=$LAB_PREFIX.21 [guest1]=$LAB_PREFIX.22
-  [siteb1]=$LAB_PREFIX.31 [arbitrator1]=$LAB_PREFIX.41
+  [siteb1]=$LAB_PREFIX.31 [sitea1]=$LAB_PREFIX.32 [arbitrator1]=$LAB_PREFIX.41
+)
+# The pcs clusters of the lab: name -> nodes (the first one runs the setup).
+declare -A LAB_CLUSTERS=(
+  [cluster-a]="node1 node2" [site-a]="sitea1" [cluster-b]="siteb1"
 )
 # Free addresses reserved for floating IPs (e.g. booth site IPs).
 LAB_VIP_A=$LAB_PREFIX.101
 LAB_VIP_B=$LAB_PREFIX.102
-LAB_ALL_HOSTS=(node1 node2 remote1 guest1 siteb1 arbitrator1)
+LAB_ALL_HOSTS=(node1 node2 remote1 guest1 sitea1 siteb1 arbitrator1)
 
 log()  { [[ -n "${LAB_VERBOSE:-}" ]] && echo "lab: $*" >&2; return 0; }
 say()  { echo "lab: $*" >&2; }

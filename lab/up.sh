@@ -3,9 +3,9 @@
 # hacluster-lab, firewalld with the high-availability service open, and the pcs
 # bootstrap the collection does not cover (host auth, cluster setup, start,
 # stonith-enabled=false).
-#   cluster A: node1 + node2           (always)
+#   cluster A: node1 + node2           (base, remote)
 #   remote:    remote1, guest1         (pacemaker-remote image, not in a cluster)
-#   geo:       siteb1 (one-node cluster B) + arbitrator1 (node image, no cluster)
+#   geo:       sitea1, siteb1 (one-node clusters site-a, cluster-b) + arbitrator1
 # Usage: lab/up.sh [base|remote|geo|all]   (default: all). Idempotent.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -14,7 +14,7 @@ sel=${1:-all}
 case $sel in
   base)   hosts=(node1 node2) ;;
   remote) hosts=(node1 node2 remote1 guest1) ;;
-  geo)    hosts=(node1 node2 siteb1 arbitrator1) ;;
+  geo)    hosts=(sitea1 siteb1 arbitrator1) ;;
   all)    hosts=("${LAB_ALL_HOSTS[@]}") ;;
   *) die "usage: $0 [base|remote|geo|all]" ;;
 esac
@@ -36,7 +36,7 @@ for h in "${hosts[@]}"; do
     cur=$(podman inspect -f '{{.ImageName}} {{.State.Running}}' "$h")
     [[ $cur == "$img true" ]] && continue
     log "recreating $h ($cur)"
-    podman rm -f -t 5 "$h" >/dev/null
+    podman rm -f -t 0 "$h" >/dev/null
   fi
   podman run -d --name "$h" --hostname "$h" --label "$LAB_LABEL" \
     --network "$LAB_NET" --ip "${LAB_IP[$h]}" "${addhosts[@]}" \
@@ -100,16 +100,24 @@ finish_cluster() {  # finish_cluster NODE...
     fail "$@"
 }
 
-# Cluster A; node1 also knows every other selected lab host (for add-remote etc.).
-auth_from node1 "${hosts[@]}"
-setup_cluster cluster-a node1 node2
-if has siteb1; then
-  b=(siteb1); has arbitrator1 && b+=(arbitrator1); b+=(node1 node2)
-  auth_from siteb1 "${b[@]}"
-  setup_cluster cluster-b siteb1
-fi
-finish_cluster node1 node2
-has siteb1 && finish_cluster siteb1
+# pcs host auth first, sequentially (pcsd tokens of both sides are written):
+# the first node of each selected cluster knows every selected host. Then the
+# clusters are set up in parallel.
+declare -A cpids
+for c in "${!LAB_CLUSTERS[@]}"; do
+  read -ra members <<<"${LAB_CLUSTERS[$c]}"
+  has "${members[0]}" || continue
+  auth_from "${members[0]}" "${hosts[@]}"
+done
+t_auth=$((SECONDS - t0))
+for c in "${!LAB_CLUSTERS[@]}"; do
+  read -ra members <<<"${LAB_CLUSTERS[$c]}"
+  has "${members[0]}" || continue
+  ( setup_cluster "$c" "${members[@]}"; finish_cluster "${members[@]}" ) & cpids[$c]=$!
+done
+rc=0
+for c in "${!cpids[@]}"; do wait "${cpids[$c]}" || rc=1; done
+((rc == 0)) || exit 1
 
-say "lab up ($sel) in $((SECONDS - t0)) s (containers ready after ${t_boot} s):"
+say "lab up ($sel) in $((SECONDS - t0)) s (containers ready after ${t_boot} s, pcs auth done after ${t_auth} s):"
 for h in "${hosts[@]}"; do say "  $h ${LAB_IP[$h]} $(lab_image "${LAB_KIND[$h]}")"; done
