@@ -28,6 +28,8 @@ import shutil
 import tempfile
 import time
 
+from ansible_collections.hacluster.pacemaker.plugins.module_utils import _patch
+
 try:
     from lxml import etree
 
@@ -151,6 +153,9 @@ class Plan:
             self._seen.add(eid)
             self._touched.append((eid, None))
 
+    def touched_ids(self):
+        return [eid for eid, _before in self._touched]
+
     def diff(self):
         """Before/after text of the touched elements (Ansible's diff format)."""
         config = self.cib.find("configuration")
@@ -262,7 +267,7 @@ class Cib:
         fcntl.flock(fd, fcntl.LOCK_EX)
         return fd
 
-    def write(self, old, new):
+    def write(self, old, new, touched=None):
         """Offline: write the file ourselves when Pacemaker's schema for it is
         installed; otherwise (and live) push a versioned patch.
 
@@ -274,10 +279,10 @@ class Cib:
         we read it, so the guarantees are the same and the cost is linear.
         See docs/design.md."""
         if self.live:
-            return self.patch(old, new)
+            return self.patch(old, new, touched)
         schema = _schema(new.get("validate-with", ""))
         if schema is None:
-            return self.patch(old, new)
+            return self.patch(old, new, touched)
         if not schema.validate(new):
             raise CibError(
                 "Pacemaker refused the change: schema validation failed (%s): %s"
@@ -302,24 +307,15 @@ class Cib:
             raise
         return True
 
-    def patch(self, old, new):
+    def patch(self, old, new, touched=None):
         """Push new over old as one versioned patch. Returns True on success,
-        False when the CIB moved underneath (retry), raises otherwise."""
-        tmpdir = tempfile.mkdtemp(prefix="hacluster-cib-")
-        try:
-            paths = []
-            for name, tree in (("old.xml", old), ("new.xml", new)):
-                path = os.path.join(tmpdir, name)
-                with open(path, "wb") as f:
-                    f.write(etree.tostring(tree))
-                paths.append(path)
-            rc, diff, err = self.tool(["crm_diff", "--original", paths[0], "--new", paths[1]])
-            if rc == 0:
+        False when the CIB moved underneath (retry), raises otherwise.
+        touched: ids the plan changed, to build the patch from them alone."""
+        diff = _patch.build(old, new, touched) if touched is not None else None
+        if diff is None:
+            diff = self._crm_diff(old, new)
+            if diff is None:
                 return True  # nothing to push
-            if rc != 1:
-                raise CibError("crm_diff failed (exit %d): %s" % (rc, err.strip()))
-        finally:
-            shutil.rmtree(tmpdir, ignore_errors=True)
         rc, out, err = self.tool(["cibadmin", "--patch", "--xml-pipe"], data=diff)
         if rc == 0:
             return True
@@ -330,6 +326,24 @@ class Cib:
             "Pacemaker refused the change (cibadmin --patch exited %d%s): %s"
             % (rc, ", schema validation failed" if rc == EXIT_SCHEMA else "", " ".join(message))
         )
+
+    def _crm_diff(self, old, new):
+        tmpdir = tempfile.mkdtemp(prefix="hacluster-cib-")
+        try:
+            paths = []
+            for name, tree in (("old.xml", old), ("new.xml", new)):
+                path = os.path.join(tmpdir, name)
+                with open(path, "wb") as f:
+                    f.write(etree.tostring(tree))
+                paths.append(path)
+            rc, diff, err = self.tool(["crm_diff", "--original", paths[0], "--new", paths[1]])
+            if rc == 0:
+                return None
+            if rc != 1:
+                raise CibError("crm_diff failed (exit %d): %s" % (rc, err.strip()))
+            return diff
+        finally:
+            shutil.rmtree(tmpdir, ignore_errors=True)
 
     def _run_after(self, plan):
         """Ticket state changes (crm_ticket) follow the configuration patch,
@@ -371,7 +385,7 @@ class Cib:
                 if config_changed:
                     work.set("epoch", str(int(current.get("epoch", "0")) + 1))
                     work.set("num_updates", "0")
-                if not config_changed or self.write(current, work):
+                if not config_changed or self.write(current, work, plan.touched_ids()):
                     self._run_after(plan)
                     return Result(True, plan, before, self.version(), attempt)
             finally:
