@@ -211,6 +211,7 @@ class Cib:
         self.run = runner or default_runner
         self.retries = retries
         self.backoff = backoff
+        self._patched = False
 
     @property
     def live(self):
@@ -311,6 +312,7 @@ class Cib:
         """Push new over old as one versioned patch. Returns True on success,
         False when the CIB moved underneath (retry), raises otherwise.
         touched: ids the plan changed, to build the patch from them alone."""
+        self._patched = True
         diff = _patch.build(old, new, touched) if touched is not None else None
         if diff is None:
             diff = self._crm_diff(old, new)
@@ -387,7 +389,16 @@ class Cib:
                     work.set("num_updates", "0")
                 if not config_changed or self.write(current, work, plan.touched_ids()):
                     self._run_after(plan)
-                    return Result(True, plan, before, self.version(), attempt)
+                    if plan.commands or not config_changed:
+                        after = self.version()  # crm_ticket moved num_updates
+                    else:
+                        after = version_of(work)
+                        if self.live or self._patched:
+                            # Pacemaker (2.1 and 3.0) sets the patch's target
+                            # version, then bumps the epoch for the config change
+                            after = "%s.%d.0" % (work.get("admin_epoch", "0"),
+                                                 int(work.get("epoch")) + 1)
+                    return Result(True, plan, before, after, attempt)
             finally:
                 if lock is not None:
                     os.close(lock)

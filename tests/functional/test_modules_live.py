@@ -30,6 +30,10 @@ def test_remote_node_added_by_the_module_goes_online(tmp_path, live_cluster):
     assert rc == 0, proc.stdout[-3000:]
     assert result(data)["changed"]
     assert live_cluster.node_states()["live-remote"]["online"] == "true"
+    # the reported version is the live CIB's (num_updates moves as the node joins)
+    reported = result(data)["cib_version_after"].split(".")[:2]
+    actual = live_version()
+    assert 'admin_epoch="%s"' % reported[0] in actual and 'epoch="%s"' % reported[1] in actual
 
     # rerun: nothing changes, the live CIB's epoch stays
     before = live_version()
