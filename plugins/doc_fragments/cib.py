@@ -17,6 +17,14 @@ options:
       - Every Pacemaker tool then runs with C(CIB_file) set to this path; the cluster is not contacted.
       - Without it, the module reads the live CIB with C(cibadmin --query) and must run on a cluster node.
     type: path
+  preview:
+    description:
+      - Return what Pacemaker would do if the planned change were applied (RV(preview)): resources that would
+        start, stop, move, promote or demote, and where. Computed by Pacemaker's scheduler (C(crm_simulate)) on a
+        private copy of the current CIB, status included, with the change applied; the live CIB is never touched.
+      - Defaults to V(true) in check mode and V(false) otherwise.
+      - Ticket grants through booth are not simulated; grants and revokes through C(crm_ticket) are.
+    type: bool
 requirements:
   - Pacemaker command line tools (C(cibadmin), C(crm_diff); Debian package C(pacemaker-cli-utils)) on the target.
   - The Python C(lxml) library on the target.

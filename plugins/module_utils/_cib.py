@@ -178,12 +178,22 @@ class Plan:
 
 
 class Result:
-    def __init__(self, changed, plan, version_before, version_after, attempts):
+    def __init__(self, changed, plan, version_before, version_after, attempts, preview=None):
         self.changed = changed
         self.plan = plan
         self.version_before = version_before
         self.version_after = version_after
         self.attempts = attempts
+        self.preview = preview
+
+
+# crm_ticket's flags and crm_simulate's equivalents, for the what-if preview
+_SIMULATE_TICKET = {
+    "--grant": "--ticket-grant",
+    "--revoke": "--ticket-revoke",
+    "--standby": "--ticket-standby",
+    "--activate": "--ticket-activate",
+}
 
 
 def default_runner(args, env=None, data=None):
@@ -362,7 +372,35 @@ class Cib:
                 if rc != 0:
                     plan.warnings.append("%s exited %d: %s" % (" ".join(command), rc, err.strip()))
 
-    def transaction(self, planner, check_mode=False):
+    def simulate(self, tree, flags=()):
+        """What Pacemaker's scheduler would do with this CIB (and its status
+        section): crm_simulate on a private copy, never the live CIB."""
+        fd, path = tempfile.mkstemp(prefix="hacluster-sim-", suffix=".xml")
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(etree.tostring(tree))
+            args = ["crm_simulate", "--xml-file", path, "--simulate", "--output-as=xml"]
+            rc, out, err = self.run(args + list(flags))
+        except OSError as exc:
+            raise CibError("cannot run crm_simulate for the preview: %s" % exc)
+        finally:
+            os.unlink(path)
+        if rc != 0:
+            raise CibError("crm_simulate failed (exit %d): %s" % (rc, err.strip()))
+        result = etree.fromstring(out.encode("utf-8"))
+        return [dict(a.attrib) for a in result.iterfind("actions/rsc_action")]
+
+    def preview(self, current, planned, commands):
+        """Actions the planned change would cause: those of the planned CIB
+        that the current one does not already have pending."""
+        flags = []
+        for command in commands:
+            if command[0] == "crm_ticket" and command[3] in _SIMULATE_TICKET:
+                flags += [_SIMULATE_TICKET[command[3]], command[2]]
+        before = self.simulate(current)
+        return [a for a in self.simulate(planned, flags) if a not in before]
+
+    def transaction(self, planner, check_mode=False, preview=False):
         """Read, plan, validate and apply ``planner`` as one atomic change.
 
         ``planner(plan)`` mutates ``plan.cib`` (a private copy) and reports
@@ -382,8 +420,11 @@ class Cib:
                 before = version_of(current)
                 config_changed = _config_bytes(current) != _config_bytes(work)
                 changed = config_changed or bool(plan.commands)
+                predicted = None
+                if preview and changed:
+                    predicted = self.preview(current, work, plan.commands)
                 if not changed or check_mode:
-                    return Result(changed, plan, before, before, attempt)
+                    return Result(changed, plan, before, before, attempt, predicted)
                 if config_changed:
                     work.set("epoch", str(int(current.get("epoch", "0")) + 1))
                     work.set("num_updates", "0")
@@ -396,9 +437,11 @@ class Cib:
                         if self.live or self._patched:
                             # Pacemaker (2.1 and 3.0) sets the patch's target
                             # version, then bumps the epoch for the config change
-                            after = "%s.%d.0" % (work.get("admin_epoch", "0"),
-                                                 int(work.get("epoch")) + 1)
-                    return Result(True, plan, before, after, attempt)
+                            after = "%s.%d.0" % (
+                                work.get("admin_epoch", "0"),
+                                int(work.get("epoch")) + 1,
+                            )
+                    return Result(True, plan, before, after, attempt, predicted)
             finally:
                 if lock is not None:
                     os.close(lock)

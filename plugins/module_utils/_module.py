@@ -16,6 +16,7 @@ from ansible_collections.hacluster.pacemaker.plugins.module_utils import _cib
 # Keep in sync with plugins/doc_fragments/cib.py
 CIB_ARGUMENT_SPEC = dict(
     cib_file=dict(type="path"),
+    preview=dict(type="bool"),
 )
 
 
@@ -59,8 +60,11 @@ def run_transaction(module, planner, cib=None):
     """Plan and apply; fail before writing on any validation error. Returns
     (result, common return values)."""
     cib = cib or open_cib(module)
+    preview = module.params.get("preview")
+    if preview is None:
+        preview = module.check_mode
     try:
-        result = cib.transaction(planner, check_mode=module.check_mode)
+        result = cib.transaction(planner, check_mode=module.check_mode, preview=preview)
     except _cib.ValidationError as exc:
         module.fail_json(msg="; ".join(exc.errors), errors=exc.errors, changed=False)
     except _cib.CibError as exc:
@@ -73,8 +77,12 @@ def run_transaction(module, planner, cib=None):
         cib_version_before=result.version_before,
         cib_version_after=result.version_after,
     )
+    if result.preview is not None:
+        values["preview"] = result.preview
     if module._diff and result.changed:
         diff = plan.diff()
+        for action in result.preview or ():
+            diff["after"] += "<!-- Pacemaker would: %s -->\n" % describe(action)
         diff["before_header"] = "CIB %s" % result.version_before
         diff["after_header"] = (
             "CIB %s (planned)" % result.version_after
@@ -84,6 +92,21 @@ def run_transaction(module, planner, cib=None):
         values["diff"] = diff
     values.update(plan.facts)
     return result, values
+
+
+def describe(action):
+    """One preview action in words, e.g. 'move web from remote1 to node1'."""
+    text = "%s %s" % (action.get("action"), action.get("resource"))
+    if action.get("source") or action.get("dest"):
+        text += " from %s to %s" % (action.get("source"), action.get("dest"))
+    elif action.get("node"):
+        text += " on %s" % action["node"]
+    if action.get("reason"):
+        text += " (%s%s)" % (
+            action["reason"],
+            ", blocked" if action.get("blocked") == "true" else "",
+        )
+    return text
 
 
 def wait_for_nodes(module, cib, names, timeout):

@@ -66,6 +66,10 @@ class NodeIndex:
         self.by_id = {}
         for e in config.iter():
             eid = e.get("id")
+            # Pacemaker records a remote or guest node it has seen as
+            # <node id=NAME type="remote">: that is the node, not a clash
+            if e.tag == "node" and e.get("type") == "remote":
+                continue
             if eid is not None and eid not in self.by_id:
                 self.by_id[eid] = e
         self.cluster_nodes = set()
@@ -91,6 +95,9 @@ class NodeIndex:
                     name = meta["remote-node"]
                     self.guests[name] = prim
                     self.addresses[meta.get("remote-addr") or name] = name
+        # a node_state of a remote or guest node is not a cluster node, even
+        # when it lacks remote_node="true" (crm_simulate writes it so)
+        self.cluster_nodes -= set(self.remotes) | set(self.guests)
 
     def clash(self, option, name, own=None):
         """Why name cannot be a new node name (None if it can). own is the

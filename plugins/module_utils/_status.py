@@ -237,7 +237,7 @@ def read_booth_configs(paths):
         try:
             with open(path, "rb") as f:
                 text = f.read().decode("utf-8", "surrogateescape")
-        except (IOError, OSError) as exc:
+        except OSError as exc:
             configs.append(
                 {
                     "path": path,

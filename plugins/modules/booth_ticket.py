@@ -230,6 +230,16 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+preview:
+  description:
+    - What Pacemaker's scheduler would do once the change is applied, from C(crm_simulate) on a copy of the CIB
+      (see O(preview)); actions already pending before the change are left out.
+    - Each item has C(action) (start, stop, move, promote, demote, ...), C(resource), and C(node) or C(source)/C(dest),
+      and where Pacemaker gives them C(reason) and C(blocked).
+  returned: when O(preview=true), or in check mode, and something changes
+  type: list
+  elements: dict
+  sample: [{action: move, resource: web, source: remote1, dest: node1}]
 tickets:
   description: State of each ticket after the change (as planned in check mode).
   returned: always

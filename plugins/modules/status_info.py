@@ -33,7 +33,7 @@ extends_documentation_fragment:
 options:
   booth_config_files:
     description:
-      - Booth configuration files (for example V(/etc/booth/booth.conf)) to report in RV(booth_configs):
+      - Booth configuration files (for example V(/etc/booth/booth.conf)) to report in RV(booth_configs), with
         the SHA-256 checksum of each file's bytes and the options of its tickets.
       - They are also the configurations C(booth list) is run with when O(booth) is on.
       - A file that cannot be read is reported with RV(booth_configs[].error), not as a failure.
@@ -47,6 +47,11 @@ options:
       - When booth is not installed or not running, the tickets are reported with
         RV(tickets[].leader=null) and RV(booth_error) says why; the module does not fail.
       - Default is V(true) on a live cluster and V(false) with O(cib_file).
+    type: bool
+  preview:
+    description:
+      - Accepted so that C(module_defaults) for the whole collection apply; ignored, because this module
+        changes nothing and so has nothing to preview.
     type: bool
 attributes:
   check_mode:
@@ -304,6 +309,8 @@ def main():
         argument_spec=_module.argument_spec(
             booth_config_files=dict(type="list", elements="path", default=[]),
             booth=dict(type="bool"),
+            # the other modules' option; accepted (module_defaults) and ignored
+            preview=dict(type="bool"),
         ),
         supports_check_mode=True,
     )
