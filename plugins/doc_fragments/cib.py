@@ -19,8 +19,8 @@ options:
     type: path
   preview:
     description:
-      - Return what Pacemaker would do if the planned change were applied (RV(preview)): resources that would
-        start, stop, move, promote or demote, and where. Computed by Pacemaker's scheduler (C(crm_simulate)) on a
+      - Return what Pacemaker would do if the planned change were applied, as RV(preview), that is the resources
+        that would start, stop, move, promote or demote, and where. Computed by Pacemaker's scheduler (C(crm_simulate)) on a
         private copy of the current CIB, status included, with the change applied; the live CIB is never touched.
       - Defaults to V(true) in check mode and V(false) otherwise.
       - Ticket grants through booth are not simulated; grants and revokes through C(crm_ticket) are.
