@@ -29,7 +29,7 @@ docs: deps
 	bash scripts/docs.sh
 
 lab: deps
-	bash lab/up.sh
+	bash lab/main.sh
 
 lab-down:
 	bash lab/down.sh

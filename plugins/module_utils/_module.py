@@ -43,8 +43,15 @@ def batch_items(module, item_keys, list_key="nodes"):
 
 def ansible_runner(module):
     def run(args, env=None, data=None):
+        # handle_exceptions=False: a missing tool raises OSError, which the
+        # engine turns into a message naming the package to install
         return module.run_command(
-            args, environ_update=env or {}, data=data, binary_data=True, check_rc=False
+            args,
+            environ_update=env or {},
+            data=data,
+            binary_data=True,
+            check_rc=False,
+            handle_exceptions=False,
         )
 
     return run
