@@ -99,9 +99,12 @@ class NodeIndex:
         # when it lacks remote_node="true" (crm_simulate writes it so)
         self.cluster_nodes -= set(self.remotes) | set(self.guests)
 
-    def clash(self, option, name, own=None):
+    def clash(self, option, name, own=None, id_owner=None):
         """Why name cannot be a new node name (None if it can). own is the
-        element that already legitimately carries it."""
+        element that already legitimately carries it; id_owner the element
+        whose id may equal it (a remote node's own primitive; never a guest's
+        resource, since Pacemaker adds a connection resource named after the
+        guest)."""
         if name in self.cluster_nodes:
             return "%s: '%s' is already the name of a cluster node" % (option, name)
         if name in self.remotes and self.remotes[name] is not own:
@@ -113,7 +116,7 @@ class NodeIndex:
                 self.guests[name].get("id"),
             )
         holder = self.by_id.get(name)
-        if holder is not None and holder is not own and name not in self.remotes:
+        if holder is not None and holder is not id_owner:
             return (
                 "%s: '%s' is already used as an id in the CIB (a <%s>); node names "
                 "must not clash with resource or other ids"
@@ -331,7 +334,7 @@ def plan_remote_nodes(plan, items, option="nodes"):
             results.append({"name": name, "state": "absent"})
             continue
         own = existing if existing is not None and is_remote_primitive(existing) else None
-        problem = index.clash(label + "name", name, own)
+        problem = index.clash(label + "name", name, own, id_owner=own)
         server = item.get("server") or (None if own is not None else name)
         if problem is None and server is not None:
             problem = index.address_clash(label + "server", server, name)
