@@ -8,7 +8,7 @@ __metaclass__ = type
 
 
 class ModuleDocFragment(object):
-    # Keep in sync with CIB_ARGUMENT_SPEC in plugins/module_utils/_module.py
+    # Reading the CIB. Keep in sync with CIB_ARGUMENT_SPEC in plugins/module_utils/_module.py
     DOCUMENTATION = r"""
 options:
   cib_file:
@@ -17,6 +17,18 @@ options:
       - Every Pacemaker tool then runs with C(CIB_file) set to this path; the cluster is not contacted.
       - Without it, the module reads the live CIB with C(cibadmin --query) and must run on a cluster node.
     type: path
+requirements:
+  - Pacemaker command line tools (C(cibadmin), C(crm_diff); Debian package C(pacemaker-cli-utils)) on the target.
+  - The Python C(lxml) library on the target.
+attributes:
+  platform:
+    platforms: posix
+    support: full
+"""
+
+    # Changing the CIB. Keep in sync with CHANGE_ARGUMENT_SPEC in plugins/module_utils/_module.py
+    CHANGE = r"""
+options:
   preview:
     description:
       - Return what Pacemaker would do if the planned change were applied, as RV(preview), that is the resources
@@ -25,18 +37,12 @@ options:
       - Defaults to V(true) in check mode and V(false) otherwise.
       - Ticket grants through booth are not simulated; grants and revokes through C(crm_ticket) are.
     type: bool
-requirements:
-  - Pacemaker command line tools (C(cibadmin), C(crm_diff); Debian package C(pacemaker-cli-utils)) on the target.
-  - The Python C(lxml) library on the target.
 notes:
-  - Every change is planned from one read of the CIB and pushed as one versioned patch (C(crm_diff) + C(cibadmin --patch)).
+  - Every change is planned from one read of the CIB and pushed as one versioned patch (C(cibadmin --patch); offline, a validated atomic file write).
     If another writer changed the CIB in between, Pacemaker refuses the patch and the module re-reads, re-plans and retries,
     so a concurrent update is never lost. In offline mode writers of the same file also serialize on a lock.
   - Invalid input fails before anything is written; the CIB stays byte-identical.
 attributes:
-  platform:
-    platforms: posix
-    support: full
   check_mode:
     support: full
     details: Plans the exact change and reports it without writing.

@@ -13,15 +13,21 @@ import time
 from ansible.module_utils.basic import missing_required_lib
 from ansible_collections.hacluster.pacemaker.plugins.module_utils import _cib
 
-# Keep in sync with plugins/doc_fragments/cib.py
+# Keep in sync with plugins/doc_fragments/cib.py (DOCUMENTATION and CHANGE)
 CIB_ARGUMENT_SPEC = dict(
     cib_file=dict(type="path"),
+)
+CHANGE_ARGUMENT_SPEC = dict(
     preview=dict(type="bool"),
 )
 
 
-def argument_spec(**specific):
+def argument_spec(read_only=False, **specific):
+    """The options every CIB module shares (and, unless read_only, those of
+    modules that change it), plus the module's own."""
     spec = dict(CIB_ARGUMENT_SPEC)
+    if not read_only:
+        spec.update(CHANGE_ARGUMENT_SPEC)
     spec.update(specific)
     return spec
 

@@ -26,6 +26,7 @@ author:
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - hacluster.pacemaker.cib
+  - hacluster.pacemaker.cib.change
 options:
   instance:
     description: Booth instance name; its config is C(/etc/booth/<instance>.conf).

@@ -23,6 +23,7 @@ author:
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - hacluster.pacemaker.cib
+  - hacluster.pacemaker.cib.change
 options:
   name:
     description:

@@ -48,11 +48,6 @@ options:
         RV(tickets[].leader=null) and RV(booth_error) says why; the module does not fail.
       - Default is V(true) on a live cluster and V(false) with O(cib_file).
     type: bool
-  preview:
-    description:
-      - Accepted so that C(module_defaults) for the whole collection apply; ignored, because this module
-        changes nothing and so has nothing to preview.
-    type: bool
 attributes:
   check_mode:
     support: full
@@ -307,10 +302,9 @@ from ansible_collections.hacluster.pacemaker.plugins.module_utils import _cib, _
 def main():
     module = AnsibleModule(
         argument_spec=_module.argument_spec(
+            read_only=True,
             booth_config_files=dict(type="list", elements="path", default=[]),
             booth=dict(type="bool"),
-            # the other modules' option; accepted (module_defaults) and ignored
-            preview=dict(type="bool"),
         ),
         supports_check_mode=True,
     )
