@@ -165,8 +165,8 @@ def bench_batch(n, sample, work):
     for name, tasks, pcs_args in kinds:
         ours = make_cib(work / ("ours-%s.xml" % name[:5]), n)
         theirs = make_cib(work / ("pcs-%s.xml" % name[:5]), n)
-        wall, _ = run_play(work, tasks(ours))
-        spent, total, measured = pcs_loop(theirs, [pcs_args(i) for i in range(n)], sample)
+        wall, _durations = run_play(work, tasks(ours))
+        _spent, total, measured = pcs_loop(theirs, [pcs_args(i) for i in range(n)], sample)
         tool(ours, "crm_verify", "--live-check", check=False)
         rows.append((name, n, wall, total, measured))
         print(

@@ -144,7 +144,7 @@ def _build(old_cib, new_cib, touched_ids):
             deletes.append(etree.Element("change", operation="delete", path=path_of(old)))
         elif new is not None:
             parent = new.getparent()
-            siblings = [c for c in parent]
+            siblings = list(parent)
             for sibling in siblings:
                 if not isinstance(sibling.tag, str):
                     raise _Unsupported("comment among siblings")
