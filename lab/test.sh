@@ -9,13 +9,21 @@ export ANSIBLE_COLLECTIONS_PATH="$PWD/.build/collections"
 export CONTAINERS_CONF="$PWD/lab/containers.conf"
 bash lab/build-images.sh || exit 1
 rc=0
+source lab/lib.sh
 for scenario in remote geo; do
   start=$SECONDS
-  if molecule test -s "$scenario"; then
+  # keep the containers on failure long enough to print what went wrong
+  if molecule test -s "$scenario" --destroy=never; then
     echo "lab: scenario $scenario passed in $((SECONDS - start)) s"
   else
-    echo "lab: scenario $scenario FAILED after $((SECONDS - start)) s"
+    echo "lab: scenario $scenario FAILED after $((SECONDS - start)) s; diagnostics:"
+    for c in $(podman ps -a --filter "label=$LAB_LABEL" --format '{{.Names}}'); do
+      lab_diag "$c"
+      podman exec "$c" journalctl -u pacemaker -u pacemaker_remote -u corosync -u 'booth@*' \
+        -n 60 --no-pager >&2 2>/dev/null || true
+    done
     rc=1
   fi
+  bash lab/down.sh "$scenario"
 done
 exit $rc
