@@ -22,18 +22,44 @@ def test_generated_and_distributed_keys_never_appear(tmp_path, monkeypatch):
     decoy = os.urandom(64)  # printed on purpose: proves the search below finds a leak
     tasks = [
         {"name": "decoy", "ansible.builtin.debug": {"msg": base64.b64encode(decoy).decode()}},
-        {"name": "generate", "hacluster.pacemaker.authkey": dict(
-            path=str(tmp_path / "authkey"), generate=True, **owner), "register": "made"},
-        {"name": "read back", "ansible.builtin.slurp": {"src": str(tmp_path / "authkey")},
-         "register": "key", "no_log": True},
-        {"name": "distribute", "hacluster.pacemaker.authkey": dict(
-            path=str(tmp_path / "authkey2"), content="{{ key.content }}", **owner)},
-        {"name": "booth key", "hacluster.pacemaker.authkey": dict(
-            path=str(tmp_path / "booth.key"), generate=True, size=64, max_size=64, mode="0600",
-            **owner)},
-        {"name": "wrong key is reported", "hacluster.pacemaker.authkey": dict(
-            path=str(tmp_path / "booth.key"), content="{{ key.content }}", **owner),
-         "ignore_errors": True, "register": "mismatch"},
+        {
+            "name": "generate",
+            "hacluster.pacemaker.authkey": dict(
+                path=str(tmp_path / "authkey"), generate=True, **owner
+            ),
+            "register": "made",
+        },
+        {
+            "name": "read back",
+            "ansible.builtin.slurp": {"src": str(tmp_path / "authkey")},
+            "register": "key",
+            "no_log": True,
+        },
+        {
+            "name": "distribute",
+            "hacluster.pacemaker.authkey": dict(
+                path=str(tmp_path / "authkey2"), content="{{ key.content }}", **owner
+            ),
+        },
+        {
+            "name": "booth key",
+            "hacluster.pacemaker.authkey": dict(
+                path=str(tmp_path / "booth.key"),
+                generate=True,
+                size=64,
+                max_size=64,
+                mode="0600",
+                **owner,
+            ),
+        },
+        {
+            "name": "wrong key is reported",
+            "hacluster.pacemaker.authkey": dict(
+                path=str(tmp_path / "booth.key"), content="{{ key.content }}", **owner
+            ),
+            "ignore_errors": True,
+            "register": "mismatch",
+        },
     ]
     rc, data, proc = playbook(tmp_path, tasks, extra_args=["-vvv"], diff=True)
     assert rc == 0, proc.stdout[-3000:]
