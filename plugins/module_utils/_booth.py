@@ -148,7 +148,8 @@ class Client:
         for line in out.splitlines():
             m = _LIST_LINE.search(line)
             if m:
-                leader = None if m.group(2) == "NONE" else m.group(2)
+                # booth 1.2 prints "none" after a revoke, "NONE" before any grant
+                leader = None if m.group(2).upper() == "NONE" else m.group(2)
                 found[m.group(1).strip()] = {
                     "leader": leader,
                     "expires": m.group(3).strip() if m.group(3) else None,

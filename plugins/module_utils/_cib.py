@@ -135,6 +135,7 @@ class Plan:
         self._touched = []  # [(id, before_xml or None)]
         self._seen = set()
         self.commands = []  # Pacemaker commands to run after the patch (crm_ticket)
+        self.simulate = []  # extra crm_simulate flags for the preview (booth grants)
         self.live_cleanup = []  # live only: leftover node state (crm_node --remove)
 
     def error(self, message):
@@ -390,10 +391,10 @@ class Cib:
         result = etree.fromstring(out.encode("utf-8"))
         return [dict(a.attrib) for a in result.iterfind("actions/rsc_action")]
 
-    def preview(self, current, planned, commands):
+    def preview(self, current, planned, commands, extra=()):
         """Actions the planned change would cause: those of the planned CIB
         that the current one does not already have pending."""
-        flags = []
+        flags = list(extra)
         for command in commands:
             if command[0] == "crm_ticket" and command[3] in _SIMULATE_TICKET:
                 flags += [_SIMULATE_TICKET[command[3]], command[2]]
@@ -421,8 +422,8 @@ class Cib:
                 config_changed = _config_bytes(current) != _config_bytes(work)
                 changed = config_changed or bool(plan.commands)
                 predicted = None
-                if preview and changed:
-                    predicted = self.preview(current, work, plan.commands)
+                if preview and (changed or plan.simulate):
+                    predicted = self.preview(current, work, plan.commands, plan.simulate)
                 if not changed or check_mode:
                     return Result(changed, plan, before, before, attempt, predicted)
                 if config_changed:

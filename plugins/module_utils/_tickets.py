@@ -52,6 +52,18 @@ def ticket_state(cib, name):
     }
 
 
+def local_booth_ips(cib):
+    """The booth IPs of this site: IPaddr2 resources grouped with booth-site."""
+    ips = set()
+    for group in cib.iterfind("configuration/resources/group"):
+        types = [p.get("type") for p in group.findall("primitive")]
+        if "booth-site" in types:
+            for prim in group.findall("primitive"):
+                if prim.get("type") == "IPaddr2":
+                    ips.update(prim.xpath("instance_attributes/nvpair[@name='ip']/@value"))
+    return ips
+
+
 def constraint_facts(con):
     return {
         "id": con.get("id"),
@@ -166,6 +178,16 @@ def plan_tickets(plan, items, option="tickets", bypass_booth=False):
             elif grant == "revoked" and state["granted"]:
                 plan.commands.append(["crm_ticket", "--ticket", name, "--revoke", "--force"])
                 state["granted"] = False
+        if not bypass_booth and item.get("grant"):
+            # booth will move the ticket; for the preview, what that means here
+            if item["grant"] == "revoked" and state["granted"]:
+                plan.simulate += ["--ticket-revoke", name]
+            elif (
+                item["grant"] == "granted"
+                and not state["granted"]
+                and item.get("site") in local_booth_ips(plan.cib)
+            ):
+                plan.simulate += ["--ticket-grant", name]
         standby = item.get("standby")
         if standby is not None and not absent and standby != state["standby"]:
             plan.commands.append(

@@ -1,0 +1,148 @@
+"""Verify the booth geo cluster built by playbooks/geo_cluster.yml in the lab.
+
+Site A = sitea1 (booth IP 10.89.77.101), site B = siteb1 (10.89.77.102),
+arbitrator1 (10.89.77.41). The tests run in file order: the last ones move
+the ticket to site B.
+"""
+
+import os
+import re
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+import testinfra
+
+SITE_A, SITE_B, ARBITRATOR = "sitea1", "siteb1", "arbitrator1"
+IP_A, IP_B = "10.89.77.101", "10.89.77.102"
+MEMBERS = (SITE_A, SITE_B, ARBITRATOR)
+CONF = "/etc/booth/booth.conf"
+KEY = "/etc/booth/booth.key"
+TICKET = "apacheticket"
+RESOURCE = "apache"
+SCENARIO = Path(__file__).resolve().parent.parent
+
+
+def host(name):
+    return testinfra.get_host("podman://" + name)
+
+
+def leader(name, site=None):
+    """The ticket's leader as booth at this host sees it (booth list)."""
+    cmd = "booth list -c " + CONF + (" -s " + site if site else "")
+    out = host(name).check_output(cmd)
+    m = re.search(r"ticket: %s, leader: ([^,\s]+)" % TICKET, out)
+    assert m, out
+    return m.group(1)
+
+
+def resource_state(name):
+    """'Started' or 'Stopped' for the demo resource in this site's crm_mon."""
+    out = host(name).check_output("crm_mon -1 --inactive --output-as=xml")
+    m = re.search(r'<resource id="%s"[^>]*\brole="(\w+)"' % RESOURCE, out)
+    assert m, out
+    return m.group(1)
+
+
+def wait_for(what, expected, timeout=90):
+    end = time.time() + timeout
+    while True:
+        try:
+            value = what()
+        except AssertionError:
+            value = None
+        if value == expected or time.time() > end:
+            return value
+        time.sleep(2)
+
+
+@pytest.mark.parametrize("path", [CONF, KEY])
+def test_same_file_on_every_member(path):
+    sums = {m: host(m).file(path).sha256sum for m in MEMBERS}
+    assert len(set(sums.values())) == 1, sums
+
+
+def test_key_mode_and_size():
+    for m in MEMBERS:
+        f = host(m).file(KEY)
+        assert f.mode == 0o600, m
+        assert (f.user, f.group) == ("hacluster", "haclient"), m
+        assert f.size == 64, m
+
+
+def test_conf_globals_first():
+    text = host(SITE_A).file(CONF).content_string
+    lines = [line.split("=")[0].strip() for line in text.splitlines() if "=" in line]
+    assert lines.index("site") > lines.index("port")
+    assert lines.index("site") > lines.index("authfile")
+    assert ("site = %s" % IP_A) in text and ("arbitrator = 10.89.77.41") in text
+
+
+def test_booth_runs_everywhere():
+    assert host(ARBITRATOR).service("booth@booth").is_running
+    assert host(ARBITRATOR).service("booth@booth").is_enabled
+    for site in (SITE_A, SITE_B):
+        out = host(site).check_output("crm_mon -1 --inactive --output-as=xml")
+        assert re.search(r'<resource id="booth-booth-service"[^>]*role="Started"', out), out
+
+
+def test_firewall_open():
+    for m in MEMBERS:
+        ports = host(m).check_output("firewall-cmd --list-ports").split()
+        assert "9929/tcp" in ports and "9929/udp" in ports, (m, ports)
+
+
+def test_leader_is_site_a_everywhere():
+    for site in (SITE_A, SITE_B):
+        assert wait_for(lambda s=site: leader(s), IP_A) == IP_A
+
+
+def test_resource_only_at_site_a():
+    assert wait_for(lambda: resource_state(SITE_A), "Started") == "Started"
+    assert resource_state(SITE_B) == "Stopped"
+
+
+def test_wrong_key_is_rejected():
+    """CVE-2022-2553: booth must really authenticate. The same booth.conf
+    pointing at a copy of the right key gets an answer from site B's booth;
+    pointing at another key it gets none (site B logs "failed to authenticate")."""
+    a = host(SITE_A)
+    a.check_output(
+        "install -d -m 0700 /tmp/wk && cp -p %s /tmp/wk/good.key && "
+        "head -c 64 /dev/urandom | tr '\\000' x > /tmp/wk/bad.key && chmod 0600 /tmp/wk/*.key && "
+        "for k in good bad; do "
+        'sed "s|^authfile.*|authfile = /tmp/wk/$k.key|" %s > /tmp/wk/$k.conf; done',
+        KEY,
+        CONF,
+    )
+    try:
+        good = a.run("timeout 30 booth list -s %s -c /tmp/wk/good.conf", IP_B)
+        bad = a.run("timeout 30 booth list -s %s -c /tmp/wk/bad.conf", IP_B)
+    finally:
+        a.run("rm -rf /tmp/wk")
+    assert good.rc == 0 and TICKET in good.stdout, good.stdout + good.stderr
+    assert bad.rc != 0, bad.stdout + bad.stderr
+    assert TICKET not in bad.stdout
+
+
+def test_failover_to_site_b():
+    """Revoke at A and grant at B with the booth_ticket module."""
+    env = dict(os.environ)
+    proc = subprocess.run(
+        [
+            "ansible-playbook",
+            "-i",
+            env.get("GEO_INVENTORY", str(SCENARIO.parents[2] / "lab/inventory/geo.yml")),
+            str(SCENARIO / "failover.yml"),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    for site in (SITE_A, SITE_B):
+        assert wait_for(lambda s=site: leader(s), IP_B) == IP_B
+    assert wait_for(lambda: resource_state(SITE_B), "Started") == "Started"
+    assert wait_for(lambda: resource_state(SITE_A), "Stopped") == "Stopped"
