@@ -394,12 +394,16 @@ class Cib:
     def preview(self, current, planned, commands, extra=()):
         """Actions the planned change would cause: those of the planned CIB
         that the current one does not already have pending."""
-        flags = list(extra)
+        changes = list(zip(extra[::2], extra[1::2]))
         for command in commands:
             if command[0] == "crm_ticket" and command[3] in _SIMULATE_TICKET:
-                flags += [_SIMULATE_TICKET[command[3]], command[2]]
+                changes.append((_SIMULATE_TICKET[command[3]], command[2]))
+        if changes:
+            planned = copy.deepcopy(planned)
+            for flag, ticket in changes:
+                _set_ticket_state(planned, ticket, flag)
         before = self.simulate(current)
-        return [a for a in self.simulate(planned, flags) if a not in before]
+        return [a for a in self.simulate(planned) if a not in before]
 
     def transaction(self, planner, check_mode=False, preview=False):
         """Read, plan, validate and apply ``planner`` as one atomic change.
@@ -452,6 +456,27 @@ class Cib:
                 )
             # jittered, growing back-off so racing writers spread out
             time.sleep(random.uniform(0, self.backoff * min(attempt, 10)))
+
+
+def _set_ticket_state(cib, ticket, flag):
+    """What crm_ticket (or booth) would write, applied to a copy for the
+    preview. (crm_simulate's own --ticket-* flags drop the actions from its
+    XML output in Pacemaker 3.0.)"""
+    status = cib.find("status")
+    if status is None:
+        status = etree.SubElement(cib, "status")
+    tickets = status.find("tickets")
+    if tickets is None:
+        tickets = etree.SubElement(status, "tickets")
+    state = tickets.xpath("ticket_state[@id=$t]", t=ticket)
+    state = state[0] if state else etree.SubElement(tickets, "ticket_state", id=ticket)
+    attr, value = {
+        "--ticket-grant": ("granted", "true"),
+        "--ticket-revoke": ("granted", "false"),
+        "--ticket-standby": ("standby", "true"),
+        "--ticket-activate": ("standby", "false"),
+    }[flag]
+    state.set(attr, value)
 
 
 _SCHEMAS = {}
