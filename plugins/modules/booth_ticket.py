@@ -301,6 +301,8 @@ cib_version_after:
   type: str
 """
 
+import time
+
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.hacluster.pacemaker.plugins.module_utils import _booth, _module, _tickets
 from ansible_collections.hacluster.pacemaker.plugins.module_utils import _booth_conf as bc
@@ -408,10 +410,14 @@ def main():
         module.fail_json(msg="; ".join(errors), errors=errors, changed=False)
 
     facts = dict((i["name"], {"name": i["name"], "state": i["state"]}) for i in items)
+    cib = _module.open_cib(module) if manage_cib else None
     if manage_cib:
         result, cib_values = _module.run_transaction(
-            module,
-            lambda plan: _tickets.plan_tickets(plan, items, option, bypass_booth=p["bypass_booth"]),
+            cib=cib,
+            module=module,
+            planner=lambda plan: _tickets.plan_tickets(
+                plan, items, option, bypass_booth=p["bypass_booth"]
+            ),
         )
         for ticket in cib_values.pop("tickets"):
             facts[ticket["name"]].update(ticket)
@@ -446,6 +452,8 @@ def main():
         try:
             booth.set_grant(name, item["grant"], item["site"] or leader)
             booth.wait_leader(name, want, p["wait_timeout"])
+            if manage_cib:
+                facts[name]["granted"] = _wait_local_state(cib, name, want, p["wait_timeout"])
         except CibError as exc:
             module.fail_json(msg=str(exc), changed=True)
     if live_grants and not module.check_mode:
@@ -455,6 +463,24 @@ def main():
         fact["expires"] = leaders.get(name, {}).get("expires")
     values["tickets"] = [facts[i["name"]] for i in items]
     module.exit_json(**values)
+
+
+def _wait_local_state(cib, name, leader, timeout):
+    """Booth has agreed on the leader; wait (bounded) until this site's CIB
+    shows the ticket as booth says it should be here. Returns granted."""
+    deadline = time.time() + timeout
+    while True:
+        tree = cib.read()
+        here = leader is not None and leader in _tickets.local_booth_ips(tree)
+        granted = _tickets.ticket_state(tree, name)["granted"]
+        if granted == here:
+            return granted
+        if time.time() >= deadline:
+            raise CibError(
+                "ticket '%s': booth says the leader is %s, but this site's CIB shows "
+                "granted=%s after %d s" % (name, leader or "none", granted, timeout)
+            )
+        time.sleep(1)
 
 
 if __name__ == "__main__":
