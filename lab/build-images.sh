@@ -101,11 +101,12 @@ build_kind() {  # build_kind KIND PKG...
   echo "deb $LAB_MIRROR $LAB_SUITE main" > "$rootfs/etc/apt/sources.list"
   rm -f "$rootfs"/etc/apt/sources.list.d/*
   # Reuse apt lists from an earlier build (apt-get update then only revalidates).
-  [[ -d $lists ]] && cp -a "$lists/." "$rootfs/var/lib/apt/lists/" 2>/dev/null || true
+  if [[ -d $lists ]]; then cp -a "$lists/." "$rootfs/var/lib/apt/lists/" 2>/dev/null || true; fi
   printf '#!/bin/sh\nexit 101\n' > "$rootfs/usr/sbin/policy-rc.d"
   chmod +x "$rootfs/usr/sbin/policy-rc.d"
   configure_script > "$rootfs/tmp/configure.sh"
   # Private mount namespace: /proc, /dev and the .deb cache vanish with it.
+  # shellcheck disable=SC2016  # the script is expanded by the inner bash
   unshare --mount --propagation private bash -euc '
     r=$1; debs=$2; shift 2
     mount -t proc proc "$r/proc"

@@ -123,22 +123,31 @@ def describe(action):
 
 
 def wait_for_nodes(module, cib, names, timeout):
-    """Poll crm_mon until every named node is online (live mode only)."""
+    """Poll crm_mon until every named node is online in two polls in a row,
+    and a remote node's connection resource runs and has not failed (a node
+    can show online for a moment while a bad key gets it rejected)."""
     deadline = time.time() + timeout
-    pending = set(names)
+    streak = dict((name, 0) for name in names)
     while True:
         rc, out, err = cib.tool(["crm_mon", "--one-shot", "--output-as=xml", "--inactive"])
         if rc == 0:
             tree = _cib.etree.fromstring(out.encode("utf-8"))
-            for node in tree.iterfind("nodes/node"):
-                if node.get("name") in pending and node.get("online") == "true":
-                    pending.discard(node.get("name"))
-        if not pending:
+            online = set(
+                n.get("name") for n in tree.iterfind("nodes/node") if n.get("online") == "true"
+            )
+            for name in streak:
+                rsc = tree.xpath("resources//resource[@id=$n]", n=name)
+                healthy = not rsc or (
+                    rsc[0].get("active") == "true" and rsc[0].get("failed") != "true"
+                )
+                streak[name] = streak[name] + 1 if name in online and healthy else 0
+        if all(count >= 2 for count in streak.values()):
             return
         if time.time() >= deadline:
+            pending = sorted(name for name, count in streak.items() if count < 2)
             module.fail_json(
                 msg="wait: node(s) %s not online after %d s (the CIB change was applied)"
-                % (", ".join(sorted(pending)), timeout),
+                % (", ".join(pending), timeout),
                 changed=True,
             )
         time.sleep(2)

@@ -110,7 +110,7 @@ size:
   description: Key size in bytes.
   returned: when the file exists or is written
   type: int
-state:
+key_state:
   description: V(created), V(replaced), V(unchanged) or V(absent) (no file and nothing to write).
   returned: always
   type: str
@@ -216,7 +216,7 @@ def main():
             # the right key: only owner/group are enforced, the mode is kept (pcs: 0400)
             result["changed"] = set_attributes(module, path) if not module.check_mode else False
             result.update(sha256=hashlib.sha256(current).hexdigest(), size=len(current))
-        module.exit_json(state=state, **result)
+        module.exit_json(key_state=state, **result)
     elif current is None:
         state = "created"
     elif p["replace"]:

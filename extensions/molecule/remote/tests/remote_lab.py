@@ -1,0 +1,70 @@
+"""Helpers for the "remote" scenario's tests.
+
+The lab's containers are reached through testinfra's podman backend (the
+molecule inventory uses containers.podman.podman, which testinfra's ansible
+backend would only drive through slow ansible ad-hoc calls). The authkey is
+never read: only its SHA-256 fingerprint, mode and owner.
+"""
+
+import functools
+import os
+import subprocess
+import time
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import testinfra
+
+ROOT = Path(__file__).resolve().parents[4]
+INVENTORY = ROOT / "lab" / "inventory" / "remote.yml"
+PLAYBOOK = ROOT / "playbooks" / "remote_nodes.yml"
+CLUSTER = ("node1", "node2")
+REMOTE_HOSTS = ("remote1", "guest1")
+ALL_HOSTS = CLUSTER + REMOTE_HOSTS
+AUTHKEY = "/etc/pacemaker/authkey"
+
+
+@functools.cache
+def lab(name):
+    os.environ.setdefault("CONTAINERS_CONF", str(ROOT / "lab" / "containers.conf"))
+    return testinfra.get_host(f"podman://{name}")
+
+
+def crm_mon():
+    out = lab("node1").check_output("crm_mon --one-shot --output-as=xml --inactive")
+    return ET.fromstring(out)
+
+
+def online_nodes():
+    return {n.get("name") for n in crm_mon().iterfind("nodes/node") if n.get("online") == "true"}
+
+
+def wait_until(predicate, timeout=180, interval=3):
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value or time.monotonic() >= deadline:
+            return value
+        time.sleep(interval)
+
+
+def wait_online(names, timeout=180):
+    return wait_until(lambda: set(names) <= online_nodes(), timeout)
+
+
+def fingerprints():
+    """{host: sha256 of /etc/pacemaker/authkey}; the key itself is never read here."""
+    return {h: lab(h).check_output(f"sha256sum {AUTHKEY}").split()[0] for h in ALL_HOSTS}
+
+
+def run_playbook(*extra_vars):
+    env = dict(os.environ)
+    env["ANSIBLE_COLLECTIONS_PATH"] = os.pathsep.join(
+        filter(None, [str(ROOT / ".build" / "collections"), env.get("ANSIBLE_COLLECTIONS_PATH")])
+    )
+    env.setdefault("CONTAINERS_CONF", str(ROOT / "lab" / "containers.conf"))
+    env["ANSIBLE_NOCOLOR"] = "1"
+    cmd = ["ansible-playbook", "-i", str(INVENTORY), str(PLAYBOOK)]
+    for ev in extra_vars:
+        cmd += ["-e", ev]
+    return subprocess.run(cmd, env=env, cwd=ROOT, capture_output=True, text=True, check=False)
