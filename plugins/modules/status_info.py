@@ -79,12 +79,12 @@ EXAMPLES = r"""
   ansible.builtin.assert:
     that:
       - status | community.general.json_query("remote_nodes[?state!='online'].name") == []
-    fail_msg: "not online: {{ status | community.general.json_query(\"remote_nodes[?state!='online'].name\") }}"
+    fail_msg: "not online: {{ status.remote_nodes | rejectattr('state', 'eq', 'online') | map(attribute='name') }}"
   run_once: true
 
 - name: Which cluster node hosts remote1
   ansible.builtin.debug:
-    msg: "{{ status | community.general.json_query(\"remote_nodes[?name=='remote1'].hosted_by | [0]\") }}"
+    msg: "{{ (status.remote_nodes | selectattr('name', 'eq', 'remote1') | first).hosted_by }}"
   run_once: true
 
 - name: Report on a CIB file (offline; booth is not asked)
