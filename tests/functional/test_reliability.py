@@ -3,7 +3,6 @@ task must fail with a message naming the problem, and leave the CIB file and
 booth.conf byte-identical."""
 
 import shutil
-import subprocess
 
 import pytest
 from ansible_run import playbook, results
@@ -200,14 +199,6 @@ def test_bad_inputs_fail_clearly_and_change_nothing(tmp_path, files):
         assert path.read_bytes() == content, "%s changed" % path
     assert not (tmp_path / "key").exists()
     assert len(TABLE) >= 30
-
-
-def test_cluster_not_running_is_reported(tmp_path):
-    if subprocess.run(["cibadmin", "--query"], capture_output=True, check=False).returncode == 0:
-        pytest.skip("a cluster is running on this host")
-    rc, data, _proc = playbook(tmp_path, [{R: {"name": "rh1"}}])
-    assert rc != 0
-    assert "is the cluster running on this node?" in results(data, 0)["localhost"]["msg"]
 
 
 def test_booth_not_running_is_reported(tmp_path, files):
