@@ -65,20 +65,25 @@ def local_booth_ips(cib):
 
 
 def constraint_facts(con):
-    return {
+    sets = con.findall("resource_set")
+    facts = {
         "id": con.get("id"),
         "resource": con.get("rsc"),
         "role": con.get("rsc-role"),
         "loss_policy": con.get("loss-policy"),
     }
+    if sets:
+        facts["resources"] = [ref.get("id") for ref in sets[0].findall("resource_ref")]
+        facts["role"] = sets[0].get("role")
+    return facts
 
 
 def validate_item(item, label):
     errors = v.collect(check_ticket_name(label + "name", item["name"]))
     for i, con in enumerate(item.get("constraints") or ()):
         where = "%sconstraints[%d]" % (label, i)
-        if not con.get("resource"):
-            errors.append("%s.resource: required" % where)
+        if bool(con.get("resource")) == bool(con.get("resources")):
+            errors.append("%s: give either resource or resources (a resource set)" % where)
         if con.get("loss_policy") and con["loss_policy"] not in LOSS_POLICIES:
             errors.append(
                 "%s.loss_policy: '%s' is not one of %s"
@@ -92,11 +97,37 @@ def validate_item(item, label):
 
 
 def _matches(con, name, want):
-    return (
-        con.get("ticket") == name
-        and con.get("rsc") == want["resource"]
-        and (con.get("rsc-role") or None) == (want.get("role") or None)
+    if con.get("ticket") != name:
+        return False
+    if want.get("resources"):
+        sets = con.findall("resource_set")
+        return (
+            con.get("rsc") is None
+            and len(sets) == 1
+            and [r.get("id") for r in sets[0].findall("resource_ref")] == list(want["resources"])
+            and (sets[0].get("role") or None) == (want.get("role") or None)
+        )
+    return con.get("rsc") == want["resource"] and (con.get("rsc-role") or None) == (
+        want.get("role") or None
     )
+
+
+def _set_constraint(plan, constraints, name, want):
+    """pcs's `constraint ticket set`: id ticket_set_<first+last letters of
+    the first three resources>, one resource_set <id>_set."""
+    part = "".join(rid[0] + rid[-1] for rid in want["resources"][:3])
+    con = etree.SubElement(
+        constraints, "rsc_ticket", id=plan.ids.allocate(v.sanitize_id("ticket_set_" + part))
+    )
+    con.set("ticket", name)
+    if want.get("loss_policy"):
+        con.set("loss-policy", want["loss_policy"])
+    rset = etree.SubElement(con, "resource_set", id=plan.ids.allocate(con.get("id") + "_set"))
+    if want.get("role"):
+        rset.set("role", want["role"])
+    for rid in want["resources"]:
+        etree.SubElement(rset, "resource_ref", id=rid)
+    return con
 
 
 def plan_tickets(plan, items, option="tickets", bypass_booth=False):
@@ -122,11 +153,12 @@ def plan_tickets(plan, items, option="tickets", bypass_booth=False):
             errors.append("%sname: '%s' is given more than once" % (label, name))
         seen.add(name)
         for i, con in enumerate(item.get("constraints") or ()):
-            if con.get("resource") and con["resource"] not in resource_ids:
-                errors.append(
-                    "%sconstraints[%d].resource: '%s' does not exist in the CIB"
-                    % (label, i, con["resource"])
-                )
+            for rid in [con.get("resource")] + list(con.get("resources") or ()):
+                if rid and rid not in resource_ids:
+                    errors.append(
+                        "%sconstraints[%d].resource: '%s' does not exist in the CIB"
+                        % (label, i, rid)
+                    )
             if con.get("loss_policy") == "fence" and not fencing:
                 # Pacemaker would silently reset it to 'stop' (crm_verify: error)
                 errors.append(
@@ -148,6 +180,12 @@ def plan_tickets(plan, items, option="tickets", bypass_booth=False):
                 if policy and con.get("loss-policy") != policy:
                     plan.touch(con)
                     con.set("loss-policy", policy)
+                continue
+            if want.get("resources"):
+                con = _set_constraint(plan, constraints, name, want)
+                plan.created(con)
+                keep.add(id(con))
+                existing.append(con)
                 continue
             role = want.get("role")
             proposed = v.sanitize_id(

@@ -89,11 +89,16 @@ options:
     elements: dict
     suboptions:
       resource:
-        description: Id of an existing resource.
+        description: Id of an existing resource. Give this or O(constraints[].resources).
         type: str
-        required: true
+      resources:
+        description:
+          - A resource set (C(pcs constraint ticket set)), ids of existing resources in order.
+            Give this or O(constraints[].resource).
+        type: list
+        elements: str
       role:
-        description: Only constrain this role (C(rsc-role)), for example V(Promoted).
+        description: Only constrain this role (C(rsc-role), or the set's C(role)), for example V(Promoted).
         type: str
       loss_policy:
         description: What happens to the resource when the ticket is revoked.
@@ -176,7 +181,10 @@ options:
           resource:
             description: Id of an existing resource.
             type: str
-            required: true
+          resources:
+            description: A resource set, ids of existing resources in order.
+            type: list
+            elements: str
           role:
             description: Only constrain this role.
             type: str
@@ -309,7 +317,8 @@ from ansible_collections.hacluster.pacemaker.plugins.module_utils import _booth_
 from ansible_collections.hacluster.pacemaker.plugins.module_utils._cib import CibError
 
 CONSTRAINT_SPEC = dict(
-    resource=dict(type="str", required=True),
+    resource=dict(type="str"),
+    resources=dict(type="list", elements="str"),
     role=dict(type="str"),
     loss_policy=dict(type="str", choices=["stop", "demote", "fence", "freeze"]),
 )

@@ -237,3 +237,33 @@ def test_booth_conf_edit_is_deterministic_and_idempotent():
     assert again == first
     gone, _errors = _booth.plan_config(first, [{"name": "T1", "state": "absent"}])
     assert gone == BOOTH_CONF
+
+
+@needs_pcs
+def test_resource_sets_are_what_pcs_writes(tmp_path):
+    extra = (
+        '<primitive id="a" class="ocf" provider="pacemaker" type="Dummy"/>',
+        '<primitive id="b" class="ocf" provider="pacemaker" type="Dummy"/>',
+    )
+    theirs = new_cib(tmp_path / "pcs.xml", *extra)
+    for args in (
+        ["a", "b", "setoptions", "ticket=T1", "loss-policy=stop"],
+        ["a", "b", "role=Promoted", "setoptions", "ticket=T2"],
+    ):
+        subprocess.run(
+            ["pcs", "-f", str(theirs), "constraint", "ticket", "set", *args],
+            check=True,
+            capture_output=True,
+        )
+    items = [
+        {"name": "T1", "constraints": [{"resources": ["a", "b"], "loss_policy": "stop"}]},
+        {"name": "T2", "constraints": [{"resources": ["a", "b"], "role": "Promoted"}]},
+    ]
+    ours = new_cib(tmp_path / "ours.xml", *extra)
+    assert tickets(ours, *items).changed
+    assert canonical(config_of(ours)) == canonical(config_of(theirs))
+    content = theirs.read_bytes()
+    assert not tickets(theirs, *items).changed
+    assert theirs.read_bytes() == content
+    assert tickets(ours, {"name": "T1", "state": "absent"}).changed
+    assert etree.parse(str(ours)).xpath("//rsc_ticket/@ticket") == ["T2"]
