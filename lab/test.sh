@@ -12,7 +12,10 @@ rc=0
 source lab/lib.sh
 for scenario in remote geo; do
   start=$SECONDS
-  # keep the containers on failure long enough to print what went wrong
+  # keep the containers on failure long enough to print what went wrong;
+  # --destroy=never also skips molecule's first destroy, so reset its state
+  # (a stale "created" would skip create) and let lab/down.sh clean up below
+  molecule reset -s "$scenario" >/dev/null 2>&1 || true
   if molecule test -s "$scenario" --destroy=never; then
     echo "lab: scenario $scenario passed in $((SECONDS - start)) s"
   else
