@@ -47,6 +47,37 @@ def batch_items(module, item_keys, list_key="nodes"):
     return [dict((k, params.get(k)) for k in item_keys + ("state",))], None
 
 
+def run_node_module(item_spec, planner, prepare=None):
+    """main() of pacemaker_remote_node and guest_node: one node (the item
+    options) or a batch (nodes), planned by planner(plan, items, option),
+    then optionally wait until the present ones are online."""
+    from ansible.module_utils.basic import AnsibleModule
+
+    state = dict(type="str", choices=["present", "absent"])
+    nodes_spec = dict(item_spec, name=dict(type="str", required=True), state=state)
+    module = AnsibleModule(
+        argument_spec=argument_spec(
+            state=dict(state, default="present"),
+            nodes=dict(type="list", elements="dict", options=nodes_spec),
+            wait=dict(type="bool", default=False),
+            wait_timeout=dict(type="int", default=120),
+            **item_spec,
+        ),
+        mutually_exclusive=[("name", "nodes")],
+        required_one_of=[("name", "nodes")],
+        supports_check_mode=True,
+    )
+    items, option = batch_items(module, tuple(item_spec))
+    if prepare:
+        prepare(items)
+    cib = open_cib(module)
+    _result, values = run_transaction(module, lambda plan: planner(plan, items, option), cib)
+    if module.params["wait"] and cib.live and not module.check_mode:
+        present = [i["name"] for i in items if i["state"] == "present"]
+        wait_for_nodes(module, cib, present, module.params["wait_timeout"])
+    module.exit_json(**values)
+
+
 def ansible_runner(module):
     def run(args, env=None, data=None):
         # handle_exceptions=False: a missing tool raises OSError, which the

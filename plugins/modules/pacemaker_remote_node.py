@@ -242,7 +242,6 @@ cib_version_after:
   sample: 0.43.0
 """
 
-from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.hacluster.pacemaker.plugins.module_utils import _module, _nodes
 
 OPERATION_SPEC = dict(
@@ -262,41 +261,15 @@ ITEM_SPEC = dict(
 )
 
 
-def main():
-    nodes_spec = dict(
-        ITEM_SPEC,
-        name=dict(type="str", required=True),
-        state=dict(type="str", choices=["present", "absent"]),
-    )
-    module = AnsibleModule(
-        argument_spec=_module.argument_spec(
-            state=dict(type="str", choices=["present", "absent"], default="present"),
-            nodes=dict(type="list", elements="dict", options=nodes_spec),
-            wait=dict(type="bool", default=False),
-            wait_timeout=dict(type="int", default=120),
-            **ITEM_SPEC,
-        ),
-        mutually_exclusive=[("name", "nodes")],
-        required_one_of=[("name", "nodes")],
-        supports_check_mode=True,
-    )
-    items, option = _module.batch_items(module, tuple(ITEM_SPEC))
+def _attributes_as_strings(items):
     for item in items:
         for key in ("instance_attributes", "meta_attributes"):
             if item.get(key):
                 item[key] = dict((k, str(val)) for k, val in item[key].items())
-    cib = _module.open_cib(module)
-    result, values = _module.run_transaction(
-        module, lambda plan: _nodes.plan_remote_nodes(plan, items, option), cib
-    )
-    if module.params["wait"] and cib.live and not module.check_mode:
-        _module.wait_for_nodes(
-            module,
-            cib,
-            [i["name"] for i in items if i["state"] == "present"],
-            module.params["wait_timeout"],
-        )
-    module.exit_json(**values)
+
+
+def main():
+    _module.run_node_module(ITEM_SPEC, _nodes.plan_remote_nodes, _attributes_as_strings)
 
 
 if __name__ == "__main__":
