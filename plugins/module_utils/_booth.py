@@ -13,6 +13,7 @@ import tempfile
 import time
 
 from ansible_collections.hacluster.pacemaker.plugins.module_utils import _booth_conf as bc
+from ansible_collections.hacluster.pacemaker.plugins.module_utils import _validate
 from ansible_collections.hacluster.pacemaker.plugins.module_utils._cib import CibError
 
 # booth's src/ticket.c: "ticket: %s, leader: %s[, expires: %s]"
@@ -90,7 +91,7 @@ def plan_config(text, items, option="tickets"):
     errors = []
     peer_count = len(bc.peers(config)) or None
     for item in items:
-        label = "%s[%s]." % (option, item["name"]) if option else ""
+        label = _validate.item_label(option, item["name"])
         if item.get("state", "present") == "absent":
             bc.remove_ticket(config, item["name"])
             continue

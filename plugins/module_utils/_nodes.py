@@ -276,8 +276,7 @@ def remote_facts(prim):
 def validate_remote_item(item, option="nodes"):
     """Checks that need no CIB."""
     name = item.get("name")
-    prefix = "%s[%s]" % (option, name) if option else ""
-    label = (prefix + ".") if prefix else ""
+    label = v.item_label(option, name)
     errors = v.collect(
         v.check_id(label + "name", name),
         v.check_not_empty(label + "server", item.get("server")),
@@ -309,7 +308,7 @@ def plan_remote_nodes(plan, items, option="nodes"):
     results = []
     for item in items:
         name = item["name"]
-        label = "%s[%s]." % (option, name) if option else ""
+        label = v.item_label(option, name)
         errors = validate_remote_item(item, option)
         if name in seen:
             errors.append("%sname: '%s' is given more than once" % (label, name))
@@ -399,7 +398,7 @@ def guest_facts(prim):
 
 def validate_guest_item(item, option="nodes"):
     name = item.get("name")
-    label = "%s[%s]." % (option, name) if option else ""
+    label = v.item_label(option, name)
     errors = v.collect(
         v.check_id(label + "name", name),
         v.check_not_empty(label + "remote_addr", item.get("remote_addr")),
@@ -421,7 +420,7 @@ def plan_guest_nodes(plan, items, option="nodes"):
     seen = set()
     for item in items:
         name = item["name"]
-        label = "%s[%s]." % (option, name) if option else ""
+        label = v.item_label(option, name)
         errors = validate_guest_item(item, option)
         if name in seen:
             errors.append("%sname: '%s' is given more than once" % (label, name))

@@ -147,7 +147,7 @@ def plan_tickets(plan, items, option="tickets", bypass_booth=False):
     seen = set()
     for item in items:
         name = item["name"]
-        label = "%s[%s]." % (option, name) if option else ""
+        label = v.item_label(option, name)
         errors = validate_item(item, label)
         if name in seen:
             errors.append("%sname: '%s' is given more than once" % (label, name))

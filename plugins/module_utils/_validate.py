@@ -36,6 +36,12 @@ _UNIT_MS = {
 }
 
 
+def item_label(option, name):
+    """How messages name an option of one item: 'nodes[rh1].' in the batch
+    form (option='nodes'), '' for the module's own top-level options."""
+    return "%s[%s]." % (option, name) if option else ""
+
+
 def sanitize_id(candidate):
     """pcs's sanitize_id: drop what cannot stand in an XML id."""
     if not candidate:

@@ -312,7 +312,12 @@ cib_version_after:
 import time
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.hacluster.pacemaker.plugins.module_utils import _booth, _module, _tickets
+from ansible_collections.hacluster.pacemaker.plugins.module_utils import (
+    _booth,
+    _module,
+    _tickets,
+    _validate,
+)
 from ansible_collections.hacluster.pacemaker.plugins.module_utils import _booth_conf as bc
 from ansible_collections.hacluster.pacemaker.plugins.module_utils._cib import CibError
 
@@ -369,7 +374,7 @@ def main():
     manage_cib = "cib" in p["manage"]
     errors = []
     for item in items:
-        label = "%s[%s]." % (option, item["name"]) if option else ""
+        label = _validate.item_label(option, item["name"])
         if item.get("grant") == "granted" and not item.get("site") and not p["bypass_booth"]:
             errors.append("%ssite: required to grant through booth" % label)
         if not manage_cib and (
