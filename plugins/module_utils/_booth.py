@@ -14,7 +14,18 @@ import time
 
 from ansible_collections.hacluster.pacemaker.plugins.module_utils import _booth_conf as bc
 from ansible_collections.hacluster.pacemaker.plugins.module_utils import _validate
-from ansible_collections.hacluster.pacemaker.plugins.module_utils._cib import CibError
+from ansible_collections.hacluster.pacemaker.plugins.module_utils._cib import (
+    CibError,
+    nvpairs,
+    section,
+    set_nvpairs,
+)
+from ansible_collections.hacluster.pacemaker.plugins.module_utils._nodes import _remove_resource
+
+try:
+    from lxml import etree
+except ImportError:  # pragma: no cover - reported by the module
+    etree = None
 
 # booth's src/ticket.c: "ticket: %s, leader: %s[, expires: %s]"
 _LIST_LINE = re.compile(r"ticket: ([^,]+), leader: ([^,\s]+)(?:, expires: ([^,(]+))?")
@@ -194,22 +205,10 @@ _SITE_OPS = (
 
 
 def _primitive(plan, parent, rid, agent, attrs, ops):
-    from lxml import etree
-
     prim = etree.SubElement(parent, "primitive", id=plan.ids.allocate(rid))
     for key, value in zip(("class", "provider", "type"), agent):
         prim.set(key, value)
-    nvs = etree.SubElement(
-        prim, "instance_attributes", id=plan.ids.allocate("%s-instance_attributes" % rid)
-    )
-    for name, value in sorted(attrs.items()):
-        etree.SubElement(
-            nvs,
-            "nvpair",
-            id=plan.ids.allocate("%s-%s" % (nvs.get("id"), name)),
-            name=name,
-            value=value,
-        )
+    set_nvpairs(prim, "instance_attributes", attrs, plan)
     operations = etree.SubElement(prim, "operations")
     for name, interval, timeout, extra in ops:
         op = etree.SubElement(operations, "op", name=name, interval=interval, timeout=timeout)
@@ -224,13 +223,6 @@ def plan_site_group(plan, instance, config_file, ip, state="present"):
     ``pcs booth create ip`` makes it (booth-<instance>-group/-ip/-service).
     An existing booth-site resource for this config is recognised whatever
     its ids; only the IP is converged."""
-    from ansible_collections.hacluster.pacemaker.plugins.module_utils._cib import (
-        nvpairs,
-        section,
-        set_nvpairs,
-    )
-    from ansible_collections.hacluster.pacemaker.plugins.module_utils._nodes import _remove_resource
-
     resources = section(plan.cib, "resources")
     services = [
         p
@@ -248,8 +240,6 @@ def plan_site_group(plan, instance, config_file, ip, state="present"):
             _remove_resource(plan, prim)
         return {"group": None, "ip": None}
     if not services:
-        from lxml import etree
-
         base = "booth-%s" % instance
         group = etree.SubElement(resources, "group", id=plan.ids.allocate(base + "-group"))
         plan.created(group)
