@@ -8,7 +8,17 @@ export CONTAINERS_CONF="${CONTAINERS_CONF:-$LAB_DIR/containers.conf}"
 # Cache outside the repo: debootstrap base tarball + apt archives.
 LAB_CACHE="${LAB_CACHE:-/var/cache/hacluster-lab}"
 LAB_SUITE="${LAB_SUITE:-trixie}"
-LAB_MIRROR="${LAB_MIRROR:-http://deb.debian.org/debian}"
+# The Debian mirror this machine's apt already uses (no host name in the repo).
+lab_apt_mirror() {
+  local m
+  # deb822 (.sources): "URIs: URL [URL...]"; one-line: "deb [opts] URL suite ..."
+  m=$(awk '/^[[:space:]]*URIs:/ && !/security/ {print $2; exit}' /etc/apt/sources.list.d/*.sources 2>/dev/null)
+  [[ -n $m ]] || m=$(sed -nE '/security/d; s/^[[:space:]]*deb[[:space:]]+(\[[^]]*\][[:space:]]+)?([^[:space:]]+).*/\2/p' \
+                       /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null | head -n1)
+  [[ -n $m ]] || { echo "lab: ERROR: no Debian mirror in /etc/apt/sources.list*; set LAB_MIRROR" >&2; return 1; }
+  echo "$m"
+}
+LAB_MIRROR="${LAB_MIRROR:-$(lab_apt_mirror)}"
 # Lab-only password of the hacluster user baked into the images (pcs host auth).
 LAB_PASSWORD="${LAB_PASSWORD:-hacluster-lab}"
 

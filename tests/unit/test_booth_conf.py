@@ -703,10 +703,12 @@ ORACLE_CASES = [
 ]
 
 
-@pytest.mark.skipif(_boothd() is None, reason="no boothd binary (set BOOTHD)")
 @pytest.mark.parametrize("text,booth_says", ORACLE_CASES)
 def test_booth_agrees(tmp_path, text, booth_says):
     """syntax_errors() is empty exactly when the real booth accepts the file."""
+    if _boothd() is None:
+        # in CI a missing oracle is a failure (make deps installs it), not a skip
+        (pytest.fail if os.environ.get("CI") else pytest.skip)("no boothd binary (set BOOTHD)")
     path = tmp_path / "oracle.conf"
     # A config that parses makes the client go on to read the authfile, which
     # does not exist: that error proves the parse succeeded, without any network.
