@@ -53,8 +53,12 @@ cleanup() {
 trap cleanup EXIT
 tar -C "$root" -xf "$tarball"
 # What the machine itself provides, as a new machine of this kind has it:
-# name resolution, apt's mirror, pip's configuration. Nothing of this project.
+# name resolution, apt's mirror, pip's configuration, the local CAs that
+# ca-certificates adds to the trust store when installed. Nothing of this project.
 cp /etc/resolv.conf "$root/etc/resolv.conf"
+if [[ -d /usr/local/share/ca-certificates ]]; then
+  mkdir -p "$root/usr/local/share"; cp -a /usr/local/share/ca-certificates "$root/usr/local/share/"
+fi
 echo "deb $LAB_MIRROR $suite main" > "$root/etc/apt/sources.list"
 for f in /etc/pip.conf /etc/xdg/pip; do
   [[ -e $f ]] && { mkdir -p "$root$(dirname "$f")"; cp -a "$f" "$root$f"; }
