@@ -93,6 +93,34 @@ lab_diag() {
   } >&2
 }
 
+# retry TRIES DESC CMD...: run CMD until it succeeds, at most TRIES times, with
+# a growing pause. For steps known to time out on a loaded 2-core machine
+# (pcsd's ruby start hits systemd's start timeout when seven containers boot).
+retry() {
+  local n=$1 desc=$2 i; shift 2
+  for ((i = 1; i <= n; i++)); do
+    "$@" && return 0
+    ((i < n)) || break
+    say "$desc failed (try $i of $n); trying again in $((i * 10)) s"
+    sleep $((i * 10))
+  done
+  say "$desc failed $n times"
+  return 1
+}
+
+quiet() { "$@" >/dev/null 2>&1; }
+
+# start_unit HOST UNIT: start a systemd unit in a lab container; a unit that
+# failed on an earlier try is reset first, so that systemd starts it anew.
+start_unit() {
+  lx "$1" systemctl reset-failed "$2" >/dev/null 2>&1 || true
+  lx "$1" systemctl start "$2"
+}
+
+# What to do when the lab does not come up (printed after the diagnostics).
+LAB_NEXT="what next: run 'make lab' again (it is idempotent and keeps what is up), or \
+'make lab-down && make lab' to start from scratch; diagnostics of each failed container are above"
+
 # wait_for SECONDS DESC CMD...: retry CMD every second until it succeeds.
 wait_for() {
   local t=$1 desc=$2; shift 2

@@ -27,7 +27,9 @@ lab_network_up
 addhosts=()
 for h in "${LAB_ALL_HOSTS[@]}"; do addhosts+=(--add-host "$h:${LAB_IP[$h]}"); done
 
-fail() { local c; for c in "$@"; do lab_diag "$c"; done; die "lab start failed"; }
+# fail WHAT HOST...: diagnostics of the hosts, then say what failed and what next
+fail() { local what=$1 c; shift; for c in "$@"; do lab_diag "$c"; done; die "$what"$'\n'"$LAB_NEXT"; }
+why=$(mktemp -d); trap 'rm -rf "$why"' EXIT   # prepare() notes per host what failed
 
 # ---- containers -------------------------------------------------------------
 for h in "${hosts[@]}"; do
@@ -45,26 +47,31 @@ done
 
 booted() { local s; s=$(podman exec "$1" systemctl is-system-running 2>/dev/null || true)
            [[ $s == running || $s == degraded ]]; }
-prepare() {  # wait for systemd, open the firewall, wait for pcsd (one host)
+open_ha() {  # firewalld's high-availability service, permanent and runtime
   local h=$1
-  wait_for 120 "systemd in $h" booted "$h" || return 1
-  if [[ $(lx "$h" systemctl is-system-running 2>/dev/null || true) == degraded ]]; then
-    say "warning: systemd in $h is degraded:"; lx "$h" systemctl --failed --no-pager >&2 || true
-  fi
-  lx "$h" systemctl start firewalld pcsd || return 1
   if ! lx "$h" firewall-cmd -q --permanent --query-service=high-availability; then
     lx "$h" firewall-cmd -q --permanent --add-service=high-availability || return 1
   fi
-  if ! lx "$h" firewall-cmd -q --query-service=high-availability; then
-    lx "$h" firewall-cmd -q --reload || return 1
+  lx "$h" firewall-cmd -q --query-service=high-availability || lx "$h" firewall-cmd -q --reload
+}
+prepare() {  # wait for systemd, start firewalld and pcsd, open the firewall (one host)
+  local h=$1
+  note() { echo "$1" > "$why/$h"; return 1; }
+  wait_for 180 "systemd in $h" booted "$h" || note "systemd did not finish booting in $h within 180 s"
+  if [[ $(lx "$h" systemctl is-system-running 2>/dev/null || true) == degraded ]]; then
+    say "warning: systemd in $h is degraded:"; lx "$h" systemctl --failed --no-pager >&2 || true
   fi
-  wait_for 60 "pcsd in $h" lx "$h" systemctl is-active -q pcsd
+  retry 3 "starting firewalld in $h" start_unit "$h" firewalld || note "firewalld did not start in $h (3 tries)"
+  retry 3 "opening high-availability in $h's firewalld" open_ha "$h" ||
+    note "firewall-cmd could not open high-availability in $h (3 tries)"
+  retry 3 "starting pcsd in $h" start_unit "$h" pcsd || note "pcsd did not start in $h (3 tries)"
+  wait_for 60 "pcsd in $h" lx "$h" systemctl is-active -q pcsd || note "pcsd is not active in $h"
 }
 declare -A pids
 for h in "${hosts[@]}"; do prepare "$h" & pids[$h]=$!; done
 bad=()
 for h in "${hosts[@]}"; do wait "${pids[$h]}" || bad+=("$h"); done
-((${#bad[@]} == 0)) || fail "${bad[@]}"
+((${#bad[@]} == 0)) || fail "lab start failed: $(cat "$why"/* 2>/dev/null | paste -sd ';' -)" "${bad[@]}"
 t_boot=$((SECONDS - t0))
 
 # ---- pcs bootstrap ----------------------------------------------------------
@@ -75,17 +82,21 @@ auth_from() {  # auth_from HOST TARGET...: pcs host auth of the targets on HOST
   done
   ((${#args[@]})) || return 0
   lx "$h" pcs host auth "${args[@]}" -u hacluster -p "$LAB_PASSWORD" >/dev/null 2>&1 ||
-    { lx "$h" pcs host auth "${args[@]}" -u hacluster -p "$LAB_PASSWORD" >&2 || true; fail "$h"; }
+    { lx "$h" pcs host auth "${args[@]}" -u hacluster -p "$LAB_PASSWORD" >&2 || true
+    fail "pcs host auth of ${*} failed on $h" "$h"; }
 }
 setup_cluster() {  # setup_cluster NAME NODE...
   local name=$1; shift; local first=$1 args=() n
   if ! lx "$first" test -s /etc/corosync/corosync.conf; then
     for n in "$@"; do args+=("$n" "addr=${LAB_IP[$n]}"); done
     lx "$first" pcs cluster setup "$name" "${args[@]}" >/dev/null 2>&1 ||
-      { lx "$first" pcs cluster setup "$name" "${args[@]}" >&2 || true; fail "$@"; }
+      { lx "$first" pcs cluster setup "$name" "${args[@]}" >&2 || true
+        fail "pcs cluster setup $name failed on $first" "$@"; }
   fi
   online "$first" "$@" && return 0
-  lx "$first" pcs cluster start --all --wait=120 >/dev/null 2>&1 || fail "$@"
+  retry 3 "pcs cluster start of $name on $first" \
+    quiet lx "$first" pcs cluster start --all --wait=180 ||
+    fail "cluster $name did not start (pcs cluster start --all on $first, 3 tries)" "$@"
 }
 online() {  # online HOST NODE...: all NODEs online in HOST's crm_mon
   local xml n; xml=$(lx "$1" crm_mon -1 --output-as=xml 2>/dev/null) || return 1; shift
@@ -93,11 +104,12 @@ online() {  # online HOST NODE...: all NODEs online in HOST's crm_mon
 }
 finish_cluster() {  # finish_cluster NODE...
   local first=$1
-  wait_for 120 "nodes $* online" online "$first" "$@" || fail "$@"
+  wait_for 180 "nodes $* online" online "$first" "$@" ||
+    fail "nodes $* not online in crm_mon on $first within 180 s" "$@"
   [[ $(lx "$first" crm_attribute -t crm_config -n stonith-enabled -G -q 2>/dev/null) == false ]] &&
     return 0
-  wait_for 60 "CIB writable on $first" lx "$first" pcs property set stonith-enabled=false ||
-    fail "$@"
+  wait_for 90 "CIB writable on $first" lx "$first" pcs property set stonith-enabled=false ||
+    fail "pcs property set stonith-enabled=false failed on $first for 90 s" "$@"
 }
 
 # pcs host auth first, sequentially (pcsd tokens of both sides are written):

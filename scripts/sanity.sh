@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Static checks of the collection:
-#   1. vermin: modules and module_utils must run on Python 3.6+ (managed nodes).
-#   2. ansible-test sanity --python 3.11, with no tests/sanity/ignore-*.txt.
+#   ansible-test sanity --python 3.11, with no tests/sanity/ignore-*.txt.
+#   (vermin, Python 3.6 for module code, runs in scripts/lint.sh.)
 # Works offline (PyPI only): ansible-test's pip bootstrap script, normally
 # downloaded from ci-files.testing.ansible.com, is replaced by a stand-in that
 # uses ensurepip. The per-test virtualenvs ansible-test builds are cached in
@@ -15,12 +15,6 @@ py=3.11
 SECONDS=0
 
 failed=()
-# --- 1. Python 3.6 compatibility of code that runs on managed nodes -----------
-# (ansible-test's compile test only covers the Python versions installed here.)
-echo "=== vermin"
-bash scripts/vermin.sh || failed+=(vermin)
-
-# --- 2. ansible-test sanity ------------------------------------------------------
 if compgen -G 'tests/sanity/ignore-*.txt' >/dev/null; then
   echo "ERROR: tests/sanity/ignore-*.txt exist; fix the findings instead:" >&2
   ls tests/sanity/ignore-*.txt >&2

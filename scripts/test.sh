@@ -21,10 +21,10 @@ pytest_all() {
   return $rc
 }
 step "unit and functional tests (pytest)" pytest_all
-step "python 3.6 compatibility (vermin)" bash scripts/vermin.sh
 step "ansible-test sanity" bash scripts/sanity.sh
 step "lint (ansible-lint production, ruff)" bash scripts/lint.sh
 step "docs (antsibull-docs, changelog lint)" bash scripts/docs.sh
+step "fresh machine (make deps + tests in a clean bookworm rootfs)" bash scripts/fresh-check.sh
 if [ -x lab/test.sh ]; then
   step "container lab scenarios (molecule)" bash lab/test.sh
 fi
