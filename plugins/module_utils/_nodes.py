@@ -12,6 +12,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from collections.abc import MutableMapping
+
 from ansible_collections.hacluster.pacemaker.plugins.module_utils import _validate as v
 from ansible_collections.hacluster.pacemaker.plugins.module_utils._cib import (
     nvpairs,
@@ -57,6 +59,40 @@ def is_remote_primitive(element):
     )
 
 
+def node_key(name):
+    """A node name as Pacemaker compares node names: case-insensitively
+    (strcasecmp, so ASCII letters only). Addresses are host names or IPs,
+    compared the same way."""
+    return "".join(c.lower() if c < "\x80" else c for c in name)
+
+
+class NodeNames(MutableMapping):
+    """A dict keyed by node name, where 'RH1' and 'rh1' are one key (node_key);
+    iteration and name() give each name as it was stored."""
+
+    def __init__(self):
+        self._d = {}
+
+    def __getitem__(self, name):
+        return self._d[node_key(name)][1]
+
+    def __setitem__(self, name, value):
+        self._d[node_key(name)] = (name, value)
+
+    def __delitem__(self, name):
+        del self._d[node_key(name)]
+
+    def __iter__(self):
+        return (name for name, _value in self._d.values())
+
+    def __len__(self):
+        return len(self._d)
+
+    def name(self, name):
+        """The name as stored for the key of name."""
+        return self._d[node_key(name)][0]
+
+
 class NodeIndex:
     """One pass over the CIB: who is already a node, and who owns an id."""
 
@@ -72,18 +108,18 @@ class NodeIndex:
                 continue
             if eid is not None and eid not in self.by_id:
                 self.by_id[eid] = e
-        self.cluster_nodes = set()
+        self.cluster_nodes = NodeNames()  # name -> True
         for node in section(cib, "nodes").findall("node"):
             if node.get("type", "member") == "member" and node.get("uname"):
-                self.cluster_nodes.add(node.get("uname"))
+                self.cluster_nodes[node.get("uname")] = True
         status = cib.find("status")
         if status is not None:
             for state in status.findall("node_state"):
                 if state.get("remote_node") != "true" and state.get("uname"):
-                    self.cluster_nodes.add(state.get("uname"))
-        self.remotes = {}  # name -> primitive
-        self.guests = {}  # name -> primitive carrying remote-node
-        self.addresses = {}  # address -> node name
+                    self.cluster_nodes.setdefault(state.get("uname"), True)
+        self.remotes = NodeNames()  # name -> primitive
+        self.guests = NodeNames()  # name -> primitive carrying remote-node
+        self.addresses = NodeNames()  # address -> node name
         for prim in resources.iter("primitive"):
             if is_remote_primitive(prim):
                 name = prim.get("id")
@@ -97,7 +133,8 @@ class NodeIndex:
                     self.addresses[meta.get("remote-addr") or name] = name
         # a node_state of a remote or guest node is not a cluster node, even
         # when it lacks remote_node="true" (crm_simulate writes it so)
-        self.cluster_nodes -= set(self.remotes) | set(self.guests)
+        for name in list(self.remotes) + list(self.guests):
+            self.cluster_nodes.pop(name, None)
 
     def clash(self, option, name, own=None, id_owner=None):
         """Why name cannot be a new node name (None if it can). own is the
@@ -106,13 +143,22 @@ class NodeIndex:
         resource, since Pacemaker adds a connection resource named after the
         guest)."""
         if name in self.cluster_nodes:
-            return "%s: '%s' is already the name of a cluster node" % (option, name)
-        if name in self.remotes and self.remotes[name] is not own:
-            return "%s: '%s' is already a remote node" % (option, name)
-        if name in self.guests and self.guests[name] is not own:
-            return "%s: '%s' is already a guest node (resource '%s')" % (
+            return "%s: '%s' is already the name of a cluster node%s" % (
                 option,
                 name,
+                self._as(self.cluster_nodes, name),
+            )
+        if name in self.remotes and self.remotes[name] is not own:
+            return "%s: '%s' is already a remote node%s" % (
+                option,
+                name,
+                self._as(self.remotes, name),
+            )
+        if name in self.guests and self.guests[name] is not own:
+            return "%s: '%s' is already a guest node%s (resource '%s')" % (
+                option,
+                name,
+                self._as(self.guests, name),
                 self.guests[name].get("id"),
             )
         holder = self.by_id.get(name)
@@ -128,9 +174,16 @@ class NodeIndex:
             )
         return None
 
+    @staticmethod
+    def _as(names, name):
+        stored = names.name(name)
+        if stored == name:
+            return ""
+        return " ('%s': Pacemaker compares node names case-insensitively)" % stored
+
     def address_clash(self, option, address, name):
         other = self.addresses.get(address)
-        if other is not None and other != name:
+        if other is not None and node_key(other) != node_key(name):
             return "%s: address '%s' is already used by node '%s'" % (option, address, other)
         return None
 

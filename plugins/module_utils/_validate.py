@@ -18,22 +18,50 @@ _ID_FIRST = re.compile(r"[a-zA-Z_]")
 _ID_REST = re.compile(r"[a-zA-Z0-9_.-]*\Z")
 _ID_BAD_REST = re.compile(r"[^a-zA-Z0-9_.-]")
 
-# Pacemaker's crm_get_msec units, and ISO 8601 durations (pcmk_parse_interval_spec)
-_INTERVAL = re.compile(r"\s*(\d+)\s*(ms|msec|us|usec|s|sec|m|min|h|hr)?\s*\Z")
-_ISO8601 = re.compile(r"P(?!\Z)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+S)?)?\Z")
+# Durations as Pacemaker reads them. Plain: crm_get_msec (a whole number, then
+# an optional unit, case-insensitive). ISO 8601: crm_time_parse_duration (an
+# upper-case P...). [0-9], never \d: Python's \d takes any Unicode digit ("٦٠"),
+# which Pacemaker reads as no number at all. Pacemaker's own parsers also take
+# forms that are accidents of their loops ("PT5M1H", "PT", "PT5M junk",
+# "5minutes", "1.5s" read as 1 s); those are refused here, with the message
+# below, rather than written. Checked against iso8601 -D and crm_simulate in
+# tests/unit/test_durations.py.
+_WS = "[ \t\n\r]*"
+_PLAIN = re.compile(
+    _WS + r"([0-9]+)" + _WS + r"(ms|msec|us|usec|s|sec|m|min|h|hr)?" + _WS + r"\Z", re.IGNORECASE
+)
+_ISO_TIME = r"T(?=[0-9])(?:([0-9]+)H)?(?:([0-9]+)M)?(?:([0-9]+)S)?"
+_ISO8601 = re.compile(r"P" + _ISO_TIME + _WS + r"\Z")
+# Valid ISO 8601 with a date part (years, months, weeks, days). Pacemaker 2.1
+# and 3.0 alike schedule these a day short: P1D as 0 (no recurring operation at
+# all), P1DT1H as 1 hour, P1W as 6 days (iso8601 -D still prints the right
+# value; crm_simulate shows what the scheduler uses). So they are refused with
+# a hint to write the same time in hours.
+_ISO8601_DATE = re.compile(r"P(?:[0-9]+[YMWD])+(?:" + _ISO_TIME + r")?" + _WS + r"\Z")
+_ISO_SECONDS = (3600, 60, 1)
+# unit -> (multiplier, divisor) to milliseconds, integer arithmetic as in crm_get_msec
 _UNIT_MS = {
-    None: 1000,
-    "s": 1000,
-    "sec": 1000,
-    "ms": 1,
-    "msec": 1,
-    "us": 0.001,
-    "usec": 0.001,
-    "m": 60000,
-    "min": 60000,
-    "h": 3600000,
-    "hr": 3600000,
+    None: (1000, 1),
+    "s": (1000, 1),
+    "sec": (1000, 1),
+    "ms": (1, 1),
+    "msec": (1, 1),
+    "us": (1, 1000),
+    "usec": (1, 1000),
+    "m": (60000, 1),
+    "min": (60000, 1),
+    "h": (3600000, 1),
+    "hr": (3600000, 1),
 }
+# Pacemaker keeps intervals and timeouts in (g)int milliseconds: larger values wrap
+MAX_DURATION_MS = 2**31 - 1
+
+
+def show(value):
+    """A value as messages quote it: control characters escaped, so a NUL or
+    ESC in an option shows up instead of cutting or colouring the message."""
+    text = value if isinstance(value, str) else str(value)
+    return "".join(c if c.isprintable() or c == " " else repr(c)[1:-1] for c in text)
 
 
 def item_label(option, name):
@@ -82,37 +110,40 @@ def check_port(option, value):
 
 
 def interval_ms(value):
-    """Milliseconds of a Pacemaker interval/timeout, or None if invalid."""
-    text = str(value)
-    m = _INTERVAL.match(text)
+    """Milliseconds of a Pacemaker interval/timeout, or None if not a duration
+    this collection accepts (see _PLAIN/_ISO8601)."""
+    text = value if isinstance(value, str) else str(value)
+    m = _PLAIN.match(text)
     if m:
-        return int(m.group(1)) * _UNIT_MS[m.group(2)]
-    m = _ISO8601.match(text.strip())
+        mult, div = _UNIT_MS[(m.group(2) or "").lower() or None]
+        return int(m.group(1)) * mult // div
+    m = _ISO8601.match(text)
     if m:
-        seconds = 0
-        for part, mult in (
-            (2, 31536000),
-            (3, 2592000),
-            (4, 604800),
-            (5, 86400),
-            (7, 3600),
-            (8, 60),
-            (9, 1),
-        ):
-            if m.group(part):
-                seconds += int(m.group(part)[:-1]) * mult
-        return seconds * 1000
+        return 1000 * sum(int(n) * mult for n, mult in zip(m.groups(), _ISO_SECONDS) if n)
     return None
 
 
 def check_interval(option, value):
     if value is None:
         return None
-    if interval_ms(value) is None:
+    ms = interval_ms(value)
+    if ms is None and _ISO8601_DATE.match(value if isinstance(value, str) else str(value)):
+        return (
+            "%s: '%s' has a date part (years, months, weeks or days), which Pacemaker "
+            "reads a day short (P1D as 0, no recurring operation): give the time in hours, "
+            "e.g. PT24H or 86400s" % (option, show(value))
+        )
+    if ms is None:
         return (
             "%s: '%s' is not a valid Pacemaker duration: use a whole number with an "
-            "optional unit (s, ms, m, h; e.g. 60, 60s, 5min) or ISO 8601 (e.g. PT1M)"
-            % (option, value)
+            "optional unit (ms, s, m or min, h; e.g. 60, 60s, 5min) or an ISO 8601 "
+            "duration of hours, minutes and seconds (e.g. PT1M, PT1H30M)" % (option, show(value))
+        )
+    if ms > MAX_DURATION_MS:
+        return "%s: '%s' is too long: Pacemaker durations are at most %d ms (about 24 days)" % (
+            option,
+            show(value),
+            MAX_DURATION_MS,
         )
     return None
 

@@ -45,7 +45,8 @@ options:
   remote_connect_timeout:
     description:
       - How long a pending guest connection may take (C(remote-connect-timeout), Pacemaker's default 60s),
-        a Pacemaker duration.
+        a Pacemaker duration (see O(hacluster.pacemaker.pacemaker_remote_node#module:reconnect_interval) for
+        the forms accepted).
     type: str
   state:
     description:

@@ -46,8 +46,13 @@ options:
     type: int
   reconnect_interval:
     description:
-      - How long to wait before retrying a lost connection, a Pacemaker duration such as V(60), V(60s) or V(1min).
-      - Values meaning the same duration are treated as equal (no change from V(60) to V(60s)).
+      - How long to wait before retrying a lost connection, a Pacemaker duration such as V(60), V(60s), V(1min)
+        or V(PT1M).
+      - Values meaning the same duration are treated as equal (no change from V(60) to V(60s) or V(PT1M)).
+      - "Durations, here and in O(operations): a whole number with an optional unit (V(ms), V(s), V(m) or V(min),
+        V(h), in any case), or an ISO 8601 duration of hours, minutes and seconds (V(PT1H30M)); at most
+        2147483647 ms. ISO 8601 durations with a date part (V(P1D)) are refused: Pacemaker schedules them a day
+        short (V(P1D) as no recurring operation at all)."
     type: str
   operations:
     description:
