@@ -115,6 +115,22 @@ def test_equal_durations_are_no_change(cib):
     assert cib.read_bytes() == content
 
 
+@pytest.mark.parametrize("pcs_wrote", ["PT1M", "pt1m", "P1D", "60S", "\u0666\u0660"])
+def test_existing_values_pacemaker_may_hold_do_not_crash(cib, pcs_wrote):
+    """A node built elsewhere may hold any string; it is compared, never crashes:
+    equal by value is no change, anything else is converged to what was asked."""
+    remote(cib, {"name": "rh1", "server": "192.0.2.5", "reconnect_interval": "60"})
+    tree = etree.parse(str(cib))
+    tree.find(".//nvpair[@name='reconnect_interval']").set("value", pcs_wrote)
+    tree.write(str(cib), xml_declaration=False, encoding="utf-8")
+    content = cib.read_bytes()
+    result = remote(cib, {"name": "rh1", "server": "192.0.2.5", "reconnect_interval": "1min"})
+    same = pcs_wrote in ("PT1M", "60S")
+    assert result.changed is not same
+    if same:
+        assert cib.read_bytes() == content
+
+
 def test_present_repairs_drift_in_place(cib):
     remote(cib, {"name": "rh1", "server": "192.0.2.5", "port": 3122})
     tool(
@@ -214,6 +230,17 @@ BAD_REMOTE = [
     ({"name": "a b"}, "use only letters, digits"),
     ({"name": "vm1"}, "nodes[vm1].name: 'vm1' is already used as an id"),
     ({"name": "n1"}, "already the name of a cluster node"),
+    # Pacemaker compares node names case-insensitively: N1 is n1
+    ({"name": "N1"}, "'N1' is already the name of a cluster node ('n1': Pacemaker compares"),
+    ({"name": "RH1", "server": "192.0.2.9"}, "'RH1' is already a remote node ('rh1'"),
+    ({"name": "GH1", "server": "192.0.2.9"}, "'GH1' is already a guest node ('gh1'"),
+    ({"name": "rh2", "reconnect_interval": "P1D"}, "reads a day short"),
+    ({"name": "rh2", "reconnect_interval": "\u0666\u0660"}, "not a valid Pacemaker duration"),
+    ({"name": "rh2", "reconnect_interval": "60\x00"}, "'60\\x00' is not a valid"),
+    (
+        {"name": "rh2", "operations": [{"name": "monitor", "interval": "PT5M", "timeout": "P1W"}]},
+        "operations.monitor.timeout: 'P1W' has a date part",
+    ),
     ({"name": "gh1"}, "already a guest node (resource 'vm2')"),
     (
         {"name": "rh2", "server": "192.0.2.5"},
@@ -264,6 +291,9 @@ BAD_GUEST = [
         "remote_connect_timeout: '1x'",
     ),
     ({"name": "rh1", "resource": "vm1"}, "'rh1' is already a remote node"),
+    ({"name": "Rh1", "resource": "vm1"}, "'Rh1' is already a remote node ('rh1'"),
+    ({"name": "N1", "resource": "vm1"}, "already the name of a cluster node ('n1'"),
+    ({"name": "gh2", "resource": "vm1", "remote_connect_timeout": "P1D"}, "a day short"),
     ({"name": "gh2", "resource": "vm2"}, "'vm2' is already guest node 'gh1'"),
     ({"name": "gh2"}, "nodes[gh2].resource: required when state=present"),
     ({"name": "gh2", "resource": "rh1"}, "is a remote node connection"),
