@@ -130,7 +130,9 @@ def _scheduled(tmp_path, values):
             for i, value in enumerate(values)
         ),
     )
-    tool(path, "cibadmin", "--create", "--scope", "nodes", "--xml-text", '<node id="1" uname="n1"/>')
+    tool(
+        path, "cibadmin", "--create", "--scope", "nodes", "--xml-text", '<node id="1" uname="n1"/>'
+    )
     tool(path, "crm_attribute", "-t", "crm_config", "-n", "no-quorum-policy", "-v", "ignore")
     proc = subprocess.run(
         ["crm_simulate", "--xml-file", str(path), "--simulate", "--node-up", "n1"],
