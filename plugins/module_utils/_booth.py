@@ -9,11 +9,10 @@ __metaclass__ = type
 
 import os
 import re
-import tempfile
 import time
 
 from ansible_collections.hacluster.pacemaker.plugins.module_utils import _booth_conf as bc
-from ansible_collections.hacluster.pacemaker.plugins.module_utils import _validate
+from ansible_collections.hacluster.pacemaker.plugins.module_utils import _files, _validate
 from ansible_collections.hacluster.pacemaker.plugins.module_utils._cib import (
     CibError,
     nvpairs,
@@ -47,33 +46,33 @@ def config_path(instance, path=None):
     return path or "/etc/booth/%s.conf" % instance
 
 
-def read_config(path):
+def read_config(target, missing_ok=False):
+    """The text of booth.conf (a _files.FileTarget, read once; None when
+    missing and missing_ok). booth.conf must be UTF-8: a file that is not is
+    refused before anything is planned or written."""
     try:
-        with open(path, "rb") as f:
-            return f.read().decode("utf-8", "surrogateescape")
-    except OSError as exc:
+        data = target.read(missing_ok=missing_ok)
+    except _files.FileError as exc:
         raise CibError(
-            "config_file: cannot read %s: %s (create booth.conf first, e.g. with the "
-            "hacluster.pacemaker.booth role)" % (path, exc.strerror)
+            "%s (create booth.conf first, e.g. with the hacluster.pacemaker.booth role)" % exc
+            if not os.path.lexists(target.path)
+            else str(exc)
+        )
+    if data is None:
+        return None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise CibError(
+            "%s: %s is not UTF-8 text (byte 0x%02x on line %d); refusing to edit it: "
+            "fix or remove that byte first" % (target.option, target.path, data[exc.start], line)
         )
 
 
-def write_config(path, text):
-    """Atomic replace that keeps the file's owner and mode."""
-    st = os.stat(path)
-    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".booth-")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(text.encode("utf-8", "surrogateescape"))
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, st.st_mode & 0o7777)
-        os.chown(tmp, st.st_uid, st.st_gid)
-        os.rename(tmp, path)
-    except Exception:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+def prepare_config(target, text):
+    """Stage booth.conf's new text (pcs writes it 0644 root when new)."""
+    target.prepare(text.encode("utf-8"), mode=None if target.before is not None else 0o644)
 
 
 def ticket_options(item):

@@ -21,14 +21,13 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import copy
-import fcntl
 import os
 import random
 import shutil
 import tempfile
 import time
 
-from ansible_collections.hacluster.pacemaker.plugins.module_utils import _patch
+from ansible_collections.hacluster.pacemaker.plugins.module_utils import _files, _patch
 
 try:
     from lxml import etree
@@ -218,7 +217,9 @@ class Cib:
     """Access to one CIB: live (``cib_file=None``) or a file (offline)."""
 
     def __init__(self, cib_file=None, runner=None, retries=20, backoff=0.2):
-        self.cib_file = os.path.abspath(cib_file) if cib_file else None
+        # a symlink is followed: its target is the CIB (and is what we lock)
+        self.file = _files.FileTarget(cib_file, "cib_file") if cib_file else None
+        self.cib_file = self.file.path if cib_file else None
         self.run = runner or default_runner
         self.retries = retries
         self.backoff = backoff
@@ -244,11 +245,9 @@ class Cib:
     def read(self):
         if not self.live:
             try:
-                with open(self.cib_file, "rb") as f:
-                    data = f.read()
-                    self._read_stat = _identity(os.fstat(f.fileno()))
-            except OSError as exc:
-                raise CibError("cib_file: cannot read %s: %s" % (self.cib_file, exc.strerror))
+                data = self.file.read()
+            except _files.FileError as exc:
+                raise CibError(str(exc))
             return parse_xml(data, "cib_file %s" % self.cib_file)
         rc, out, err = self.tool(["cibadmin", "--query"])
         if rc != 0:
@@ -275,9 +274,12 @@ class Cib:
         lose an update. (A directory lock survives the file being replaced.)"""
         if self.live:
             return None
-        fd = os.open(os.path.dirname(self.cib_file) or ".", os.O_RDONLY)
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        return fd
+        try:
+            return _files.lock_dir(self.cib_file)
+        except OSError as exc:
+            raise CibError(
+                "cib_file: cannot lock the directory of %s: %s" % (self.cib_file, exc.strerror)
+            )
 
     def write(self, old, new, touched=None):
         """Offline: write the file ourselves when Pacemaker's schema for it is
@@ -300,24 +302,11 @@ class Cib:
                 "Pacemaker refused the change: schema validation failed (%s): %s"
                 % (new.get("validate-with"), schema.error_log.last_error)
             )
-        if _identity(os.stat(self.cib_file)) != self._read_stat:
-            return False  # a writer that ignores our lock (pcs -f) got in: re-plan
-        st = os.stat(self.cib_file)
-        fd, tmp = tempfile.mkstemp(dir=os.path.dirname(self.cib_file), prefix=".cib-")
+        # a writer that ignores our lock (pcs -f) got in: False, re-plan
         try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(etree.tostring(new, pretty_print=True))
-                f.flush()
-                os.fsync(f.fileno())
-            os.chmod(tmp, st.st_mode & 0o7777)
-            if os.geteuid() == 0:
-                os.chown(tmp, st.st_uid, st.st_gid)
-            os.rename(tmp, self.cib_file)
-        except Exception:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-            raise
-        return True
+            return self.file.write(etree.tostring(new, pretty_print=True))
+        except _files.FileError as exc:
+            raise CibError(str(exc))
 
     def patch(self, old, new, touched=None):
         """Push new over old as one versioned patch. Returns True on success,
@@ -405,12 +394,34 @@ class Cib:
         before = self.simulate(current)
         return [a for a in self.simulate(planned) if a not in before]
 
-    def transaction(self, planner, check_mode=False, preview=False):
+    def transaction(self, planner, check_mode=False, preview=False, files=()):
         """Read, plan, validate and apply ``planner`` as one atomic change.
 
         ``planner(plan)`` mutates ``plan.cib`` (a private copy) and reports
         errors through ``plan.error``. Any error aborts before writing.
+        ``files``: prepared _files.FileTargets (booth.conf, ...) that belong to
+        the same change. They are committed after every validation, right
+        before the CIB write (their failure leaves the CIB untouched), and
+        rolled back if the CIB change then fails.
         """
+        if check_mode:
+            for target in files:
+                target.discard()
+            files = []
+        files = list(files)
+        try:
+            return self._transaction(planner, check_mode, preview, files)
+        except BaseException:
+            _files.rollback_all(files)
+            raise
+
+    def _commit(self, files):
+        try:
+            _files.commit_all(files)
+        except _files.FileError as exc:
+            raise CibError(str(exc))
+
+    def _transaction(self, planner, check_mode, preview, files):
         attempt = 0
         while True:
             attempt += 1
@@ -429,7 +440,9 @@ class Cib:
                 if preview and (changed or plan.simulate):
                     predicted = self.preview(current, work, plan.commands, plan.simulate)
                 if not changed or check_mode:
+                    self._commit(files)
                     return Result(changed, plan, before, before, attempt, predicted)
+                self._commit(files)
                 if config_changed:
                     work.set("epoch", str(int(current.get("epoch", "0")) + 1))
                     work.set("num_updates", "0")
@@ -448,8 +461,7 @@ class Cib:
                             )
                     return Result(True, plan, before, after, attempt, predicted)
             finally:
-                if lock is not None:
-                    os.close(lock)
+                _files.unlock(lock)
             if attempt > self.retries:
                 raise CibError(
                     "the CIB kept changing underneath us: gave up after %d attempts" % attempt
@@ -494,10 +506,6 @@ def _schema(name):
         except (etree.XMLSyntaxError, etree.RelaxNGParseError):
             _SCHEMAS[name] = None
     return _SCHEMAS[name]
-
-
-def _identity(st):
-    return (st.st_ino, st.st_size, st.st_mtime_ns if hasattr(st, "st_mtime_ns") else st.st_mtime)
 
 
 def _config_bytes(cib):

@@ -11,7 +11,7 @@ __metaclass__ = type
 import time
 
 from ansible.module_utils.basic import missing_required_lib
-from ansible_collections.hacluster.pacemaker.plugins.module_utils import _cib
+from ansible_collections.hacluster.pacemaker.plugins.module_utils import _cib, _files
 
 # Keep in sync with plugins/doc_fragments/cib.py (DOCUMENTATION and CHANGE)
 CIB_ARGUMENT_SPEC = dict(
@@ -100,15 +100,18 @@ def open_cib(module):
     return _cib.Cib(cib_file=module.params.get("cib_file"), runner=ansible_runner(module))
 
 
-def run_transaction(module, planner, cib=None):
+def run_transaction(module, planner, cib=None, files=()):
     """Plan and apply; fail before writing on any validation error. Returns
-    (result, common return values)."""
+    (result, common return values). files: prepared _files.FileTargets that are
+    part of the same change (see Cib.transaction)."""
     cib = cib or open_cib(module)
     preview = module.params.get("preview")
     if preview is None:
         preview = module.check_mode
     try:
-        result = cib.transaction(planner, check_mode=module.check_mode, preview=preview)
+        result = cib.transaction(
+            planner, check_mode=module.check_mode, preview=preview, files=files
+        )
     except _cib.ValidationError as exc:
         module.fail_json(msg="; ".join(exc.errors), errors=exc.errors, changed=False)
     except _cib.CibError as exc:
@@ -136,6 +139,16 @@ def run_transaction(module, planner, cib=None):
         values["diff"] = diff
     values.update(plan.facts)
     return result, values
+
+
+def commit_files(module, files):
+    """Commit prepared files of a task that changes no CIB (all or none)."""
+    if module.check_mode:
+        return
+    try:
+        _files.commit_all(files)
+    except _files.FileError as exc:
+        module.fail_json(msg=str(exc), changed=False)
 
 
 def describe(action):

@@ -128,7 +128,7 @@ site_group:
 import os
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.hacluster.pacemaker.plugins.module_utils import _booth, _module
+from ansible_collections.hacluster.pacemaker.plugins.module_utils import _booth, _files, _module
 from ansible_collections.hacluster.pacemaker.plugins.module_utils import _booth_conf as bc
 from ansible_collections.hacluster.pacemaker.plugins.module_utils._cib import CibError
 
@@ -154,34 +154,36 @@ def main():
     p = module.params
     path = _booth.config_path(p["instance"], p["config_file"])
     values = dict(changed=False, config_changed=False)
+    conf = _files.FileTarget(path, "config_file")
+    path = conf.path
     new_text = old_text = None
-    if "config" in p["manage"]:
-        exists = os.path.exists(path)
-        old_text = _booth.read_config(path) if exists else None
-        if p["state"] == "present":
-            try:
+    lock = None
+    try:
+        if "config" in p["manage"]:
+            if not module.check_mode and os.path.isdir(os.path.dirname(path)):
+                lock = _files.lock_dir(path)
+            old_text = _booth.read_config(conf, missing_ok=True)
+            if p["state"] == "present":
                 new_text, errors = _plan_config(old_text, p)
-            except CibError as exc:
-                module.fail_json(msg=str(exc))
-            if errors:
-                module.fail_json(msg="; ".join(errors), errors=errors)
-    if "cib" in p["manage"] and (p["site_ip"] or p["state"] == "absent"):
-        _result, cib_values = _module.run_transaction(
-            module,
-            lambda plan: plan.facts.update(
-                site_group=_booth.plan_site_group(
-                    plan, p["instance"], path, p["site_ip"], p["state"]
-                )
-            ),
-        )
-        values.update(cib_values)
-        if "diff" in values:
-            values["diff"] = [values["diff"]]
+                if errors:
+                    module.fail_json(msg="; ".join(errors), errors=errors)
+        _apply(module, p, values, conf, old_text, new_text)
+    except (CibError, _files.FileError) as exc:
+        module.fail_json(msg=str(exc), changed=False)
+    except OSError as exc:
+        module.fail_json(msg="config_file: %s: %s" % (path, exc.strerror), changed=False)
+    finally:
+        _files.unlock(lock)
+    module.exit_json(**values)
+
+
+def _apply(module, p, values, conf, old_text, new_text):
+    """booth.conf and the site group as one change (see Cib.transaction)."""
+    path = conf.path
     if "config" in p["manage"]:
         if p["state"] == "absent" and old_text is not None:
             values.update(changed=True, config_changed=True)
-            if not module.check_mode:
-                os.unlink(path)
+            conf.prepare_delete()
         elif new_text is not None:
             values["config_checksum"] = bc.checksum(new_text)
             if new_text != old_text:
@@ -196,8 +198,30 @@ def main():
                         )
                     )
                 if not module.check_mode:
-                    _write_new(path, new_text, old_text is None)
-    module.exit_json(**values)
+                    directory = os.path.dirname(path)
+                    if not os.path.isdir(directory):
+                        os.makedirs(directory, 0o755)
+                    _booth.prepare_config(conf, new_text)
+    files = [conf] if conf.pending else []
+    if "cib" in p["manage"] and (p["site_ip"] or p["state"] == "absent"):
+        _result, cib_values = _module.run_transaction(
+            module,
+            lambda plan: plan.facts.update(
+                site_group=_booth.plan_site_group(
+                    plan, p["instance"], path, p["site_ip"], p["state"]
+                )
+            ),
+            files=files,
+        )
+        changed = values["changed"] or cib_values.pop("changed")
+        diff = cib_values.pop("diff", None)
+        values.update(cib_values, changed=changed)
+        if diff:
+            values.setdefault("diff", []).insert(0, diff)
+    else:
+        _module.commit_files(module, files)
+    if module.check_mode:
+        conf.discard()
 
 
 def _plan_config(old_text, p):
@@ -230,19 +254,6 @@ def _plan_config(old_text, p):
         config, allow_hostnames=p["allow_hostnames"], extra_keys=("enable-authfile",)
     )
     return bc.render(config), errors
-
-
-def _write_new(path, text, create):
-    if create:
-        directory = os.path.dirname(path)
-        if not os.path.isdir(directory):
-            os.makedirs(directory, 0o755)
-        # booth.conf holds no secret: pcs writes it 0644 root
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-        with os.fdopen(fd, "wb") as f:
-            f.write(text.encode("utf-8", "surrogateescape"))
-        return
-    _booth.write_config(path, text)
 
 
 if __name__ == "__main__":

@@ -314,6 +314,7 @@ import time
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.hacluster.pacemaker.plugins.module_utils import (
     _booth,
+    _files,
     _module,
     _tickets,
     _validate,
@@ -388,17 +389,41 @@ def main():
 
     values = dict(changed=False, config_changed=False)
     path = _booth.config_path(p["instance"], p["config_file"])
+    conf = _files.FileTarget(path, "config_file") if "config" in p["manage"] else None
     new_text = old_text = None
+    # booth.conf is read and written under a lock on its directory, held to the
+    # end of the task, so concurrent booth_ticket tasks queue instead of losing
+    # each other's tickets
+    lock = None
     try:
-        if "config" in p["manage"]:
-            old_text = _booth.read_config(path)
+        if conf is not None:
+            if not module.check_mode:
+                lock = _lock(conf)
+            old_text = _booth.read_config(conf)
             new_text, config_errors = _booth.plan_config(old_text, items, option)
             errors.extend(config_errors)
     except CibError as exc:
         errors.append(str(exc))
     if errors:
         module.fail_json(msg="; ".join(errors), errors=errors, changed=False)
+    try:
+        _run(module, p, items, option, manage_cib, values, conf, old_text, new_text)
+    finally:
+        _files.unlock(lock)
 
+
+def _lock(conf):
+    try:
+        return _files.lock_dir(conf.path)
+    except OSError as exc:
+        raise CibError(
+            "config_file: cannot lock the directory of %s: %s" % (conf.path, exc.strerror)
+        )
+
+
+def _run(module, p, items, option, manage_cib, values, conf, old_text, new_text):
+    errors = []
+    path = conf.path if conf is not None else _booth.config_path(p["instance"], p["config_file"])
     booth = _booth.Client(_module.ansible_runner(module), path)
     live_grants = [i for i in items if i.get("grant") and not p["bypass_booth"]]
     leaders = {}
@@ -424,21 +449,7 @@ def main():
         module.fail_json(msg="; ".join(errors), errors=errors, changed=False)
 
     facts = dict((i["name"], {"name": i["name"], "state": i["state"]}) for i in items)
-    cib = _module.open_cib(module) if manage_cib else None
-    if manage_cib:
-        result, cib_values = _module.run_transaction(
-            cib=cib,
-            module=module,
-            planner=lambda plan: _tickets.plan_tickets(
-                plan, items, option, bypass_booth=p["bypass_booth"]
-            ),
-        )
-        for ticket in cib_values.pop("tickets"):
-            facts[ticket["name"]].update(ticket)
-        diff = cib_values.pop("diff", None)
-        values.update(cib_values)
-        if diff:
-            values["diff"] = [diff]
+    files = []
     if new_text is not None:
         values["config_changed"] = new_text != old_text
         values["config_checksum"] = bc.checksum(new_text)
@@ -449,10 +460,35 @@ def main():
                     dict(before=old_text, after=new_text, before_header=path, after_header=path)
                 )
             if not module.check_mode:
-                _booth.write_config(path, new_text)
+                try:
+                    _booth.prepare_config(conf, new_text)
+                except _files.FileError as exc:
+                    module.fail_json(msg=str(exc), changed=False)
+                files.append(conf)
         config = bc.parse(new_text)
         for name, fact in facts.items():
             fact["options"] = bc.ticket_options(config, name) or {}
+    # booth.conf and the CIB as one change: the file is committed after every
+    # validation, right before the CIB write, and put back if that fails
+    if manage_cib:
+        cib = _module.open_cib(module)
+        result, cib_values = _module.run_transaction(
+            cib=cib,
+            module=module,
+            planner=lambda plan: _tickets.plan_tickets(
+                plan, items, option, bypass_booth=p["bypass_booth"]
+            ),
+            files=files,
+        )
+        for ticket in cib_values.pop("tickets"):
+            facts[ticket["name"]].update(ticket)
+        diff = cib_values.pop("diff", None)
+        changed = values["changed"] or cib_values.pop("changed")
+        values.update(cib_values, changed=changed)
+        if diff:
+            values.setdefault("diff", []).insert(0, diff)
+    else:
+        _module.commit_files(module, files)
 
     for item in live_grants:
         name, leader = item["name"], leaders.get(item["name"], {}).get("leader")

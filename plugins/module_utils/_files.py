@@ -1,0 +1,247 @@
+# -*- coding: utf-8 -*-
+# Copyright: contributors to hacluster.pacemaker
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Files a task changes besides the CIB (booth.conf, keys, a CIB file): one
+way to read, lock, write and roll them back, so that every module follows the
+same rules:
+
+- a path given as a symlink is resolved: the link's target is written and the
+  link stays a link; the lock is taken on the target's directory, so writers
+  through the link and through the real path serialize;
+- a write goes to a temporary file in the same directory that already has the
+  final content, owner and mode (a full disk, a missing owner or a read-only
+  directory fail there, before anything visible changed); the rename over the
+  old file is the only visible step;
+- a write is refused when the file changed since it was read (compare and
+  swap on inode, size and mtime), like a CIB patch refused for its version;
+- a written file can be put back as it was (``rollback``), so a task that fails
+  after a write leaves every file as it found it.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import fcntl
+import os
+import tempfile
+
+
+class FileError(Exception):
+    """A file cannot be read or written; the message names the option."""
+
+
+def identity(st):
+    return (st.st_ino, st.st_size, st.st_mtime_ns if hasattr(st, "st_mtime_ns") else st.st_mtime)
+
+
+def resolve(path):
+    """The file a path means: symlinks followed (also dangling ones, to
+    where they point), relative to the current directory."""
+    return os.path.realpath(os.path.abspath(path))
+
+
+_HELD = {}  # directory -> [fd, holders]: one flock per directory and process
+
+
+def lock_dir(path):
+    """An exclusive lock on the directory of the (resolved) path; returns a
+    handle for unlock(). A directory lock survives the file being replaced.
+    Locks are per process and directory: a task that holds booth.conf's
+    directory can lock a CIB file in the same directory without waiting for
+    itself."""
+    directory = os.path.dirname(path) or "."
+    held = _HELD.get(directory)
+    if held is not None:
+        held[1] += 1
+        return directory
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+    except Exception:
+        os.close(fd)
+        raise
+    _HELD[directory] = [fd, 1]
+    return directory
+
+
+def unlock(handle):
+    if handle is None:
+        return
+    held = _HELD[handle]
+    held[1] -= 1
+    if held[1] == 0:
+        del _HELD[handle]
+        os.close(held[0])
+
+
+def _why(exc):
+    return exc.strerror or str(exc)
+
+
+class FileTarget:
+    """One file a task may write. ``read()`` once, ``prepare(data)``, then
+    ``commit()``; ``rollback()`` undoes a commit."""
+
+    def __init__(self, path, option):
+        self.given = path
+        self.path = resolve(path)
+        self.option = option
+        self.before = None  # bytes read, or None when the file did not exist
+        self._identity = None
+        self._stat = None
+        self._tmp = None
+        self._delete = False
+        self._committed = False
+
+    def _name(self):
+        if self.given != self.path:
+            return "%s (-> %s)" % (self.given, self.path)
+        return self.path
+
+    def error(self, what, exc=None):
+        return FileError(
+            "%s: %s %s%s" % (self.option, what, self._name(), ": %s" % _why(exc) if exc else "")
+        )
+
+    def read(self, missing_ok=False):
+        """The file's bytes (None if it does not exist and missing_ok)."""
+        try:
+            with open(self.path, "rb") as f:
+                self._stat = os.fstat(f.fileno())
+                self.before = f.read()
+        except OSError as exc:
+            if missing_ok and not os.path.lexists(self.path) and os.path.isdir(
+                os.path.dirname(self.path)
+            ):
+                self.before = None
+                self._stat = None
+                self._identity = None
+                return None
+            raise self.error("cannot read", exc)
+        if not os.path.isfile(self.path):
+            raise FileError("%s: %s is not a regular file" % (self.option, self._name()))
+        self._identity = identity(self._stat)
+        return self.before
+
+    @property
+    def pending(self):
+        """prepared and not yet committed"""
+        return self._tmp is not None or self._delete
+
+    def prepare_delete(self):
+        """commit() will remove the file."""
+        self.discard()
+        self._delete = True
+
+    def prepare(self, data, mode=None, uid=None, gid=None):
+        """Write data to a temporary file beside the target, with the old
+        file's mode and owner (or the ones given). Nothing visible changes."""
+        self.discard()
+        directory = os.path.dirname(self.path)
+        chown = os.geteuid() == 0 or uid is not None or gid is not None
+        if mode is None:
+            mode = self._stat.st_mode & 0o7777 if self._stat is not None else 0o644
+        if uid is None:
+            uid = self._stat.st_uid if self._stat is not None else -1
+        if gid is None:
+            gid = self._stat.st_gid if self._stat is not None else -1
+        try:
+            fd, tmp = tempfile.mkstemp(dir=directory, prefix=".%s-" % os.path.basename(self.path))
+        except OSError as exc:
+            raise self.error("cannot write", exc)
+        self._tmp = tmp
+        try:
+            os.fchmod(fd, 0o600)  # never readable by others while being written
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+                f.flush()
+                os.fsync(f.fileno())
+            if chown:
+                os.chown(tmp, uid, gid)
+            os.chmod(tmp, mode)
+        except OSError as exc:
+            self.discard()
+            raise self.error("cannot write", exc)
+
+    def unchanged(self):
+        """True if the file is still the one read (or still absent)."""
+        try:
+            now = identity(os.stat(self.path))
+        except OSError:
+            now = None
+        return now == self._identity
+
+    def commit(self):
+        """Rename the prepared file over the target. False (nothing written)
+        when the target changed since it was read: re-read and re-plan."""
+        if not self.unchanged():
+            self.discard()
+            return False
+        try:
+            if self._delete:
+                os.unlink(self.path)
+                self._delete = False
+            else:
+                os.rename(self._tmp, self.path)
+        except OSError as exc:
+            self.discard()
+            raise self.error("cannot replace", exc)
+        self._tmp = None
+        self._committed = True
+        return True
+
+    def write(self, data, **attrs):
+        """prepare + commit."""
+        self.prepare(data, **attrs)
+        return self.commit()
+
+    def discard(self):
+        self._delete = False
+        if self._tmp is not None:
+            try:
+                os.unlink(self._tmp)
+            except OSError:
+                pass
+            self._tmp = None
+
+    def rollback(self):
+        """Put the file back as it was read: same bytes, owner and mode."""
+        if not self._committed:
+            self.discard()
+            return
+        self._committed = False
+        if self.before is None:
+            os.unlink(self.path)
+            return
+        st = self._stat
+        self.prepare(self.before, mode=st.st_mode & 0o7777, uid=st.st_uid, gid=st.st_gid)
+        os.rename(self._tmp, self.path)
+        self._tmp = None
+
+
+def commit_all(targets):
+    """Commit every pending target, or none: a failed commit rolls back the
+    ones before it. Raises FileError (a target changed by a writer that does
+    not take our lock is one too: nothing is written, the task can be rerun)."""
+    done = []
+    try:
+        for target in targets:
+            if not target.pending:
+                continue
+            if not target.commit():
+                raise FileError(
+                    "%s: %s was changed by another writer while this task ran; nothing was "
+                    "written, run the task again" % (target.option, target.path)
+                )
+            done.append(target)
+    except Exception:
+        rollback_all(done)
+        raise
+    return done
+
+
+def rollback_all(targets):
+    """Undo commits (last first) and drop what is still only prepared."""
+    for target in reversed(list(targets)):
+        target.rollback()
