@@ -25,7 +25,8 @@ extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
 options:
   path:
-    description: Key file path.
+    description:
+      - Key file path. A symlink is followed; its target is written and the link is kept.
     type: path
     default: /etc/pacemaker/authkey
   content:
@@ -111,18 +112,26 @@ size:
   returned: when the file exists or is written
   type: int
 key_state:
-  description: V(created), V(replaced), V(unchanged) or V(absent) (no file and nothing to write).
+  description:
+    - V(created), V(replaced), V(unchanged) or V(absent) (no file and nothing to write); on failure
+      V(different) (the file holds another key) or V(unknown).
+  returned: always
+  type: str
+path:
+  description: The file the key is in (a symlink given as O(path) is resolved; its target is written).
   returned: always
   type: str
 """
 
 import base64
 import binascii
+import grp
 import hashlib
 import os
-import tempfile
+import pwd
 
 from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.hacluster.pacemaker.plugins.module_utils import _files
 
 
 def random_key(size):
@@ -132,29 +141,28 @@ def random_key(size):
     return bytes(key)
 
 
-def write_atomic(module, path, data, mode):
-    directory = os.path.dirname(path) or "."
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=".authkey-")
+def _id(kind, value, lookup, attr):
+    """uid/gid of a user/group given by name or number; an error message if unknown."""
+    text = str(value)
+    if text.isdigit():
+        return int(text), None
     try:
-        os.fchmod(fd, 0o600)
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.rename(tmp, path)
-    except Exception:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-    set_attributes(module, path, mode)
+        return getattr(lookup(text), attr), None
+    except (KeyError, TypeError, ValueError):
+        return None, "%s: no %s named '%s' on this host" % (kind, kind.replace("owner", "user"), text)
 
 
-def set_attributes(module, path, mode=None):
-    """owner, group (and mode when given) through Ansible's own file helpers."""
-    params = dict(path=path, owner=module.params["owner"], group=module.params["group"])
-    if mode is not None:
-        params["mode"] = mode
-    return module.set_fs_attributes_if_different(module.load_file_common_arguments(params), False)
+def _mode(value):
+    """An octal mode from '0640', '640' or the integer YAML makes of 0640."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        mode = value
+    elif isinstance(value, str) and value and all(c in "01234567" for c in value):
+        mode = int(value, 8)
+    else:
+        return None, "mode: '%s' is not an octal mode; give it quoted, e.g. '0640'" % value
+    if not 0 <= mode <= 0o7777:
+        return None, "mode: '%s' is not a file mode (0000 to 7777 octal)" % value
+    return mode, None
 
 
 def main():
@@ -174,71 +182,102 @@ def main():
         supports_check_mode=True,
     )
     p = module.params
-    path = p["path"]
+    errors = []
     wanted = None
     if p["content"] is not None:
         try:
-            wanted = base64.b64decode(p["content"].strip(), validate=True)
+            # base64 as `base64` prints it, wrapped at 76 columns, is fine too
+            wanted = base64.b64decode("".join(p["content"].split()), validate=True)
         except (binascii.Error, ValueError):
-            module.fail_json(msg="content: not valid base64 (give the key base64-encoded)")
+            errors.append("content: not valid base64 (give the key base64-encoded)")
     elif p["generate"]:
         if not (
             p["min_size"] <= p["size"] and (p["max_size"] is None or p["size"] <= p["max_size"])
         ):
-            module.fail_json(msg="size: %d is outside min_size..max_size" % p["size"])
+            errors.append("size: %d is outside min_size..max_size" % p["size"])
     limits = "%d to %s bytes" % (p["min_size"], p["max_size"] or "any number of")
     if wanted is not None and not (
         p["min_size"] <= len(wanted) and (p["max_size"] is None or len(wanted) <= p["max_size"])
     ):
-        module.fail_json(
-            msg="content: the key has %d bytes; it must have %s" % (len(wanted), limits)
-        )
+        errors.append("content: the key has %d bytes; it must have %s" % (len(wanted), limits))
+    uid, problem = _id("owner", p["owner"], pwd.getpwnam, "pw_uid")
+    errors.append(problem)
+    gid, problem = _id("group", p["group"], grp.getgrnam, "gr_gid")
+    errors.append(problem)
+    mode, problem = _mode(p["mode"])
+    errors.append(problem)
+    errors = [e for e in errors if e]
+    if errors:
+        module.fail_json(msg="; ".join(errors), errors=errors, changed=False)
 
-    current = None
-    if os.path.exists(path):
-        try:
-            with open(path, "rb") as f:
-                current = f.read()
-        except OSError as exc:
-            module.fail_json(msg="path: cannot read %s: %s" % (path, exc.strerror))
+    target = _files.FileTarget(p["path"], "path")
+    path = target.path
+    lock = None
+    try:
+        if not module.check_mode and os.path.isdir(os.path.dirname(path)):
+            lock = _files.lock_dir(path)  # concurrent writers of one key queue
+        current = target.read(missing_ok=True)
+        result = _converge(module, target, current, wanted, limits, uid, gid, mode)
+    except _files.FileError as exc:
+        module.fail_json(msg=str(exc), changed=False, key_state="unknown")
+    finally:
+        _files.unlock(lock)
+    module.exit_json(path=path, **result)
 
-    result = dict(changed=False, path=path)
+
+def _converge(module, target, current, wanted, limits, uid, gid, mode):
+    p = module.params
     if wanted is None and current is None and p["generate"]:
         wanted = random_key(p["size"])
         state = "created"
     elif wanted is None or wanted == current:
-        state = "absent" if current is None else "unchanged"
-        if current is not None and len(current) < p["min_size"]:
+        if current is None:
+            return dict(changed=False, key_state="absent")
+        if len(current) < p["min_size"]:
             module.fail_json(
-                msg="path: %s holds a %d-byte key; it must have %s" % (path, len(current), limits)
+                msg="path: %s holds a %d-byte key; it must have %s"
+                % (target.path, len(current), limits),
+                changed=False,
+                key_state="unchanged",
             )
-        if current is not None:
-            # the right key: only owner/group are enforced, the mode is kept (pcs: 0400)
-            result["changed"] = set_attributes(module, path) if not module.check_mode else False
-            result.update(sha256=hashlib.sha256(current).hexdigest(), size=len(current))
-        module.exit_json(key_state=state, **result)
+        # the right key: only owner/group are enforced, the mode is kept (pcs: 0400)
+        st = os.stat(target.path)
+        changed = (st.st_uid, st.st_gid) != (uid, gid)
+        if changed and not module.check_mode:
+            try:
+                os.chown(target.path, uid, gid)
+            except OSError as exc:
+                raise target.error("cannot change the owner of", exc)
+        return dict(
+            changed=changed,
+            key_state="unchanged",
+            sha256=hashlib.sha256(current).hexdigest(),
+            size=len(current),
+        )
     elif current is None:
         state = "created"
     elif p["replace"]:
         state = "replaced"
     else:
+        found = hashlib.sha256(current).hexdigest()
         module.fail_json(
             msg="%s holds a different key (sha256 %s) than the one given; set replace=true to "
-            "replace it (remote nodes reconnect with the new key)"
-            % (path, hashlib.sha256(current).hexdigest()),
-            sha256_found=hashlib.sha256(current).hexdigest(),
+            "replace it (remote nodes reconnect with the new key)" % (target.path, found),
+            sha256_found=found,
+            changed=False,
+            key_state="different",
         )
     if not module.check_mode:
-        try:
-            write_atomic(module, path, wanted, p["mode"])
-        except OSError as exc:
-            module.fail_json(msg="path: cannot write %s: %s" % (path, exc))
-    module.exit_json(
+        if not target.write(wanted, mode=mode, uid=uid, gid=gid):
+            raise _files.FileError(
+                "path: %s was changed by another writer while this task ran; nothing was "
+                "written, run the task again" % target.path
+            )
+    return dict(
         changed=True,
-        state=state,
+        key_state=state,
         sha256=hashlib.sha256(wanted).hexdigest(),
         size=len(wanted),
-        path=path,
     )
 
 
