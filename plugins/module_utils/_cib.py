@@ -430,7 +430,12 @@ class Cib:
                 current = self.read()
                 work = copy.deepcopy(current)
                 plan = Plan(work)
-                planner(plan)
+                try:
+                    planner(plan)
+                except ValueError as exc:
+                    # lxml refuses a string XML cannot hold: a validator missed
+                    # it; still a clear error before any write, not a traceback
+                    raise ValidationError(["a value cannot be stored in the CIB: %s" % exc])
                 if plan.errors:
                     raise ValidationError(plan.errors)
                 before = version_of(current)

@@ -111,8 +111,10 @@ class FileTarget:
                 self._stat = os.fstat(f.fileno())
                 self.before = f.read()
         except OSError as exc:
-            if missing_ok and not os.path.lexists(self.path) and os.path.isdir(
-                os.path.dirname(self.path)
+            if (
+                missing_ok
+                and not os.path.lexists(self.path)
+                and os.path.isdir(os.path.dirname(self.path))
             ):
                 self.before = None
                 self._stat = None

@@ -332,7 +332,7 @@ def validate_remote_item(item, option="nodes"):
     label = v.item_label(option, name)
     errors = v.collect(
         v.check_id(label + "name", name),
-        v.check_not_empty(label + "server", item.get("server")),
+        v.check_line(label + "server", item.get("server")),
         v.check_port(label + "port", item.get("port")),
         v.check_interval(label + "reconnect_interval", item.get("reconnect_interval")),
     )
@@ -347,6 +347,14 @@ def validate_remote_item(item, option="nodes"):
             errors.append(
                 "%smeta_attributes: '%s' would turn the connection into a guest node; "
                 "use the hacluster.pacemaker.guest_node module" % (label, key)
+            )
+    for tag in ("instance_attributes", "meta_attributes"):
+        for key, value in (item.get(tag) or {}).items():
+            errors.extend(
+                v.collect(
+                    v.check_id("%s%s" % (label, tag), key),
+                    v.check_text("%s%s.%s" % (label, tag, key), value),
+                )
             )
     errors.extend(_check_operations(label + "operations", item.get("operations")))
     return errors
@@ -454,7 +462,7 @@ def validate_guest_item(item, option="nodes"):
     label = v.item_label(option, name)
     errors = v.collect(
         v.check_id(label + "name", name),
-        v.check_not_empty(label + "remote_addr", item.get("remote_addr")),
+        v.check_line(label + "remote_addr", item.get("remote_addr")),
         v.check_port(label + "remote_port", item.get("remote_port")),
         v.check_interval(label + "remote_connect_timeout", item.get("remote_connect_timeout")),
     )

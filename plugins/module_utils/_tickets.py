@@ -130,6 +130,17 @@ def _set_constraint(plan, constraints, name, want):
     return con
 
 
+def _collective(element):
+    """The outermost clone or bundle an element is inside, or None."""
+    found = None
+    parent = element.getparent()
+    while parent is not None and parent.tag != "resources":
+        if parent.tag in ("clone", "master", "bundle"):
+            found = parent
+        parent = parent.getparent()
+    return found
+
+
 def plan_tickets(plan, items, option="tickets", bypass_booth=False):
     """Converge rsc_ticket constraints and (with bypass_booth, through
     crm_ticket) the grant and standby state. items: dicts with name, state,
@@ -137,7 +148,7 @@ def plan_tickets(plan, items, option="tickets", bypass_booth=False):
     grant (granted|revoked|None), standby (bool|None)."""
     constraints = section(plan.cib, "constraints")
     resources = section(plan.cib, "resources")
-    resource_ids = set(e.get("id") for e in resources.iter(*RESOURCE_TAGS))
+    by_id = dict((e.get("id"), e) for e in resources.iter(*RESOURCE_TAGS))
     existing = list(constraints.findall("rsc_ticket"))
     stonith = plan.cib.xpath(
         "configuration/crm_config/cluster_property_set/nvpair[@name='stonith-enabled']/@value"
@@ -153,11 +164,23 @@ def plan_tickets(plan, items, option="tickets", bypass_booth=False):
             errors.append("%sname: '%s' is given more than once" % (label, name))
         seen.add(name)
         for i, con in enumerate(item.get("constraints") or ()):
+            where = "%sconstraints[%d]" % (label, i)
+            if con.get("resources") is not None and not all(con["resources"]):
+                errors.append("%s.resources: an empty resource id is not a resource" % where)
             for rid in [con.get("resource")] + list(con.get("resources") or ()):
-                if rid and rid not in resource_ids:
+                if not rid:
+                    continue
+                if rid not in by_id:
+                    errors.append("%s.resource: '%s' does not exist in the CIB" % (where, rid))
+                    continue
+                wrapper = _collective(by_id[rid])
+                if wrapper is not None:
+                    # crm_verify: "Ignoring constraint ... not a valid resource or tag";
+                    # the resource would silently lose its ticket protection
                     errors.append(
-                        "%sconstraints[%d].resource: '%s' does not exist in the CIB"
-                        % (label, i, rid)
+                        "%s.resource: '%s' is inside %s '%s', and Pacemaker ignores "
+                        "constraints on a member of a clone or bundle: bind '%s' instead"
+                        % (where, rid, wrapper.tag, wrapper.get("id"), wrapper.get("id"))
                     )
             if con.get("loss_policy") == "fence" and not fencing:
                 # Pacemaker would silently reset it to 'stop' (crm_verify: error)

@@ -148,6 +148,40 @@ def check_interval(option, value):
     return None
 
 
+# What an XML attribute value cannot hold (lxml refuses it; Pacemaker never
+# sees it): C0 controls other than tab, newline, carriage return; U+FFFE/U+FFFF;
+# lone surrogates (bytes that were not UTF-8).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_CONTROL = re.compile("[\x00-\x1f\x7f]")
+
+
+def check_text(option, value):
+    """A value written into the CIB: only characters XML can store."""
+    if value is not None and _NOT_XML.search(str(value)):
+        return "%s: '%s' holds a control character, which the CIB cannot store" % (
+            option,
+            show(value),
+        )
+    return None
+
+
+def check_line(option, value):
+    """A host name, address or path: not empty, one line, no control characters."""
+    if value is None:
+        return None
+    if not str(value).strip():
+        return "%s: must not be empty" % option
+    if _CONTROL.search(str(value)):
+        return (
+            "%s: '%s' holds a control character (NUL, ESC, newline, ...); give one plain line"
+            % (
+                option,
+                show(value),
+            )
+        )
+    return None
+
+
 def check_not_empty(option, value):
     if value is not None and not str(value).strip():
         return "%s: must not be empty" % option

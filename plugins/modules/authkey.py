@@ -149,7 +149,11 @@ def _id(kind, value, lookup, attr):
     try:
         return getattr(lookup(text), attr), None
     except (KeyError, TypeError, ValueError):
-        return None, "%s: no %s named '%s' on this host" % (kind, kind.replace("owner", "user"), text)
+        return None, "%s: no %s named '%s' on this host" % (
+            kind,
+            kind.replace("owner", "user"),
+            text,
+        )
 
 
 def _mode(value):

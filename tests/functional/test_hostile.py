@@ -1,0 +1,312 @@
+"""Hostile input through real ansible-playbook, by class (issue 11): every task
+must fail with a message naming the option and the rule, never a traceback, and
+leave every file in the directory as it was: bytes, mode and owner, symlinks
+still symlinks pointing where they pointed. What must work (ISO durations,
+symlinked files, wrapped base64) is run too, and concurrent booth.conf writers
+must lose nothing."""
+
+import base64
+import os
+import sys
+
+import pytest
+from ansible_run import playbook, results
+from cibfiles import new_cib, tool, verify
+from lxml import etree
+
+from ansible_collections.hacluster.pacemaker.plugins.module_utils import _booth_conf as bc
+
+DUMMY = '<primitive id="%s" class="ocf" provider="pacemaker" type="Dummy"/>'
+BOOTH_CONF = """transport = UDP
+port = 9929
+site = 192.0.2.1
+site = 192.0.2.2
+arbitrator = 192.0.2.3
+ticket = "T1"
+  expire = 600
+"""
+R, G, B, C, K = (
+    "hacluster.pacemaker.pacemaker_remote_node",
+    "hacluster.pacemaker.guest_node",
+    "hacluster.pacemaker.booth_ticket",
+    "hacluster.pacemaker.booth_config",
+    "hacluster.pacemaker.authkey",
+)
+KEY = base64.b64encode(bytes(range(1, 101))).decode()
+SITES = {"sites": ["192.0.2.1", "192.0.2.2"], "arbitrators": ["192.0.2.3"]}
+
+# (class, module, args, expected part of the message); {name} fields are paths
+FAILS = [
+    # 1. durations: only what Pacemaker reads as written
+    ("duration", R, {"name": "rh1", "reconnect_interval": "\u0666\u0660"}, "not a valid Pacemaker"),
+    ("duration", R, {"name": "rh1", "reconnect_interval": "P1D"}, "reads a day short"),
+    ("duration", R, {"name": "rh1", "reconnect_interval": "P1W"}, "reads a day short"),
+    ("duration", R, {"name": "rh1", "reconnect_interval": "1.5s"}, "not a valid Pacemaker"),
+    ("duration", R, {"name": "rh1", "reconnect_interval": "PT597H"}, "at most 2147483647 ms"),
+    (
+        "duration",
+        R,
+        {"name": "rh1", "operations": [{"name": "monitor", "interval": "P1D"}]},
+        "operations.monitor.interval: 'P1D' has a date part",
+    ),
+    (
+        "duration",
+        G,
+        {"name": "g1", "resource": "vm1", "remote_connect_timeout": "P1DT1H"},
+        "remote_connect_timeout: 'P1DT1H' has a date part",
+    ),
+    ("duration", R, {"name": "rh1", "reconnect_interval": "60\x00"}, "'60\\x00' is not a valid"),
+    # 2. constraints Pacemaker would ignore
+    (
+        "ignored constraint",
+        B,
+        {"name": "T1", "manage": ["cib"], "constraints": [{"resource": "c1"}]},
+        "'c1' is inside clone 'cl', and Pacemaker ignores constraints on a member",
+    ),
+    (
+        "ignored constraint",
+        B,
+        {"name": "T1", "manage": ["cib"], "constraints": [{"resource": "g2"}]},
+        "'g2' is inside clone 'cl2'",
+    ),
+    (
+        "ignored constraint",
+        B,
+        {"name": "T1", "manage": ["cib"], "constraints": [{"resource": "p2"}]},
+        "bind 'cl2' instead",
+    ),
+    (
+        "ignored constraint",
+        B,
+        {"name": "T1", "manage": ["cib"], "constraints": [{"resources": ["vm1", "c1"]}]},
+        "'c1' is inside clone 'cl'",
+    ),
+    (
+        "empty",
+        B,
+        {"name": "T1", "manage": ["cib"], "constraints": [{"resources": ["vm1", ""]}]},
+        "an empty resource id is not a resource",
+    ),
+    # 3./6. files that cannot be used: clear errors, nothing written
+    ("file", R, {"name": "rh1", "cib_file": "{dir}/nodir/cib.xml"}, "cib_file: cannot"),
+    ("file", R, {"name": "rh1", "cib_file": "{dir}/sub"}, "cib_file: cannot read"),
+    ("file", R, {"name": "rh1", "cib_file": "{dir}/dangling.xml"}, "cib_file: cannot read"),
+    ("file", R, {"name": "rh1", "cib_file": "{cib}/x.xml"}, "cib_file: cannot"),
+    ("file", B, {"name": "T2", "config_file": "{dir}/sub"}, "config_file: cannot read"),
+    ("file", B, {"name": "T2", "config_file": "{dir}/dangling.conf"}, "config_file: cannot read"),
+    ("file", B, {"name": "T2", "config_file": "{conf}/x.conf"}, "config_file: cannot read"),
+    (
+        "file",
+        B,
+        {"name": "T2", "config_file": "{latin1}"},
+        "is not UTF-8 text (byte 0xe9 on line 1)",
+    ),
+    (
+        "file",
+        C,
+        dict(SITES, config_file="{latin1}"),
+        "is not UTF-8 text",
+    ),
+    (
+        "late failure",
+        B,
+        {"name": "T2", "config_file": "{conf}", "constraints": [{"resource": "nope"}]},
+        "'nope' does not exist",
+    ),
+    ("file", K, {"path": "{dir}/nodir/key", "content": KEY}, "path: cannot read"),
+    ("file", K, {"path": "{dir}/sub", "content": KEY}, "path: cannot read"),
+    ("owner", K, {"path": "{dir}/key", "content": KEY, "owner": "no-such-user"}, "owner: no user"),
+    (
+        "owner",
+        K,
+        {"path": "{dir}/key", "content": KEY, "group": "no-such-group"},
+        "group: no group",
+    ),
+    (
+        "mode",
+        K,
+        {"path": "{dir}/key", "content": KEY, "mode": "u=rw"},
+        "mode: 'u=rw' is not an octal",
+    ),
+    ("mode", K, {"path": "{dir}/key", "content": KEY, "mode": "17777"}, "is not a file mode"),
+    (
+        "different key",
+        K,
+        {"path": "{keylink}", "content": base64.b64encode(b"another key!").decode()},
+        "holds a different key",
+    ),
+    # 6. control characters
+    ("control", R, {"name": "rh1", "server": "192.0.2.9\x00"}, "server: '192.0.2.9\\x00' holds a"),
+    ("control", R, {"name": "rh1", "server": "\x1b[31mhost"}, "holds a control character"),
+    ("control", R, {"name": "rh1", "server": "a\nb"}, "holds a control character"),
+    ("control", G, {"name": "g1", "resource": "vm1", "remote_addr": "h\x00"}, "remote_addr"),
+    (
+        "control",
+        R,
+        {"name": "rh1", "instance_attributes": {"x": "a\x01b"}},
+        "instance_attributes.x: 'a\\x01b' holds a control character",
+    ),
+    (
+        "control",
+        C,
+        dict(SITES, authfile="/etc/booth/k\nsite = 192.0.2.66"),
+        "option 'authfile': value '/etc/booth/k\\nsite = 192.0.2.66' cannot be written",
+    ),
+    # 7. node names compare as Pacemaker compares them
+    (
+        "case",
+        R,
+        {"name": "N1", "server": "192.0.2.8"},
+        "'N1' is already the name of a cluster node",
+    ),
+    (
+        "case",
+        G,
+        {"name": "N1", "resource": "vm1"},
+        "Pacemaker compares node names case-insensitively",
+    ),
+]
+
+
+def _snapshot(directory):
+    """Everything about every entry that a failed task must not change."""
+    out = {}
+    for root, dirs, names in os.walk(directory):
+        for name in dirs + names:
+            path = os.path.join(root, name)
+            st = os.lstat(path)
+            if os.path.islink(path):
+                out[path] = ("link", os.readlink(path))
+            elif os.path.isdir(path):
+                out[path] = ("dir", st.st_mode)
+            else:
+                with open(path, "rb") as f:
+                    out[path] = ("file", f.read(), st.st_mode, st.st_uid, st.st_gid, st.st_ino)
+    return out
+
+
+@pytest.fixture
+def hostile_dir(tmp_path):
+    d = tmp_path / "files"
+    d.mkdir()
+    cib = new_cib(
+        d / "cib.xml",
+        DUMMY % "vm1",
+        '<clone id="cl"><primitive id="c1" class="ocf" provider="pacemaker" type="Dummy"/></clone>',
+        '<clone id="cl2"><group id="g2"><primitive id="p2" class="ocf" provider="pacemaker" '
+        'type="Dummy"/></group></clone>',
+    )
+    tool(cib, "cibadmin", "--create", "--scope", "nodes", "--xml-text", '<node id="1" uname="n1"/>')
+    (d / "booth.conf").write_text(BOOTH_CONF)
+    (d / "latin1.conf").write_bytes(b"# caf\xe9\n" + BOOTH_CONF.encode())
+    (d / "key").write_bytes(b"0123456789abcdef")
+    (d / "sub").mkdir()
+    os.symlink("cib.xml", str(d / "cib-link.xml"))
+    os.symlink("booth.conf", str(d / "booth-link.conf"))
+    os.symlink("key", str(d / "key-link"))
+    os.symlink("nowhere.xml", str(d / "dangling.xml"))
+    os.symlink("nowhere.conf", str(d / "dangling.conf"))
+    return d
+
+
+def _names(d):
+    return {
+        "dir": str(d),
+        "cib": str(d / "cib-link.xml"),
+        "conf": str(d / "booth-link.conf"),
+        "latin1": str(d / "latin1.conf"),
+        "keylink": str(d / "key-link"),
+    }
+
+
+def _tasks(table, names):
+    tasks = []
+    for _cls, module, args, _message in table:
+        args = {k: (v.format(**names) if isinstance(v, str) else v) for k, v in args.items()}
+        if module != K:
+            args.setdefault("cib_file", names["cib"])
+        if module == C:
+            args.setdefault("manage", ["config"])
+            args.setdefault("config_file", names["conf"])
+        if module == B:
+            args.setdefault("config_file", names["conf"])
+        tasks.append({module: args, "ignore_errors": True})
+    return tasks
+
+
+def test_hostile_inputs_fail_clearly_and_change_nothing(tmp_path, hostile_dir):
+    before = _snapshot(str(hostile_dir))
+    rc, data, proc = playbook(tmp_path, _tasks(FAILS, _names(hostile_dir)))
+    problems = []
+    for i, (cls, module, args, message) in enumerate(FAILS):
+        res = results(data, i)["localhost"]
+        msg = res.get("msg", "")
+        # ansible-core 2.19 puts "exception: (traceback unavailable)" on every failure
+        raw = "%s %s %s" % (msg, res.get("module_stderr", ""), res.get("exception", ""))
+        if "Traceback (most recent call last)" in raw or "MODULE FAILURE" in raw:
+            problems.append("[%s] %s %r: TRACEBACK %s" % (cls, module, args, msg[:300]))
+        elif not res.get("failed") or message not in msg:
+            problems.append("[%s] %s %r: %s" % (cls, module, args, msg or res))
+    assert not problems, "\n".join(problems)
+    assert _snapshot(str(hostile_dir)) == before
+    assert len(FAILS) >= 35
+
+
+def test_what_pacemaker_reads_is_accepted_and_symlinks_stay_links(tmp_path, hostile_dir):
+    names = _names(hostile_dir)
+    wrapped = base64.encodebytes(bytes(range(1, 101))).decode()  # 76 columns, as base64 prints
+    tasks = [
+        {R: {"name": "rh1", "server": "192.0.2.21", "reconnect_interval": "PT5M"}},
+        {R: {"name": "rh2", "server": "192.0.2.22", "reconnect_interval": "60S"}},
+        {R: {"name": "rh1", "server": "192.0.2.21", "reconnect_interval": "300"}},  # same value
+        {G: {"name": "g1", "resource": "vm1", "remote_connect_timeout": "PT1M"}},
+        {B: {"name": "T2", "config_file": names["conf"], "constraints": [{"resource": "cl"}]}},
+        {K: {"path": str(hostile_dir / "key-new"), "content": wrapped}},
+    ]
+    for task in tasks:
+        for module, args in task.items():
+            if module != K:
+                args.setdefault("cib_file", names["cib"])
+    rc, data, proc = playbook(tmp_path, tasks)
+    assert rc == 0, proc.stdout[-3000:]
+    changed = [results(data, i)["localhost"]["changed"] for i in range(len(tasks))]
+    assert changed == [True, True, False, True, True, True]
+    key = results(data, 5)["localhost"]
+    assert key["key_state"] == "created" and key["size"] == 100
+    # the links are still links; their targets hold the changes
+    for link in ("cib-link.xml", "booth-link.conf"):
+        assert os.path.islink(str(hostile_dir / link))
+    cib = etree.parse(str(hostile_dir / "cib.xml"))
+    assert cib.xpath("//primitive[@id='rh1']//nvpair[@name='reconnect_interval']/@value") == [
+        "PT5M"
+    ]
+    verify(hostile_dir / "cib.xml")
+    assert "T2" in bc.tickets(bc.parse((hostile_dir / "booth.conf").read_text()))
+
+
+def test_eight_concurrent_booth_ticket_tasks_lose_nothing(tmp_path, hostile_dir):
+    inventory = tmp_path / "hosts.ini"
+    inventory.write_text(
+        "".join(
+            "h%d ansible_connection=local ansible_python_interpreter=%s idx=%d\n"
+            % (i, sys.executable, i)
+            for i in range(8)
+        )
+    )
+    conf = hostile_dir / "booth-link.conf"  # half through the link, half through the file
+    task = [
+        {
+            B: {
+                "name": "C{{ idx }}",
+                "manage": ["config"],
+                "config_file": "{{ '%s' if idx | int is even else '%s' }}"
+                % (conf, hostile_dir / "booth.conf"),
+            }
+        }
+    ]
+    rc, data, proc = playbook(tmp_path, task, hosts="all", inventory=inventory, forks=8)
+    assert rc == 0, proc.stdout[-3000:]
+    assert all(r["changed"] for r in results(data, 0).values())
+    assert os.path.islink(str(conf))
+    tickets = bc.tickets(bc.parse((hostile_dir / "booth.conf").read_text()))
+    assert {"C%d" % i for i in range(8)} <= set(tickets)
