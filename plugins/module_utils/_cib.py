@@ -443,7 +443,15 @@ class Cib:
                 changed = config_changed or bool(plan.commands)
                 predicted = None
                 if preview and (changed or plan.simulate):
-                    predicted = self.preview(current, work, plan.commands, plan.simulate)
+                    try:
+                        predicted = self.preview(current, work, plan.commands, plan.simulate)
+                    except CibError as exc:
+                        # e.g. a CIB written by a newer Pacemaker, or a crm_simulate
+                        # without XML output (2.0): the change itself is still known
+                        plan.warnings.append(
+                            "preview: Pacemaker's scheduler could not be asked what would "
+                            "happen (%s); the planned CIB change is reported without it" % exc
+                        )
                 if not changed or check_mode:
                     self._commit(files)
                     return Result(changed, plan, before, before, attempt, predicted)

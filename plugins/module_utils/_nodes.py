@@ -388,6 +388,19 @@ def plan_remote_nodes(plan, items, option="nodes"):
                     % (label, name, existing.tag)
                 )
                 continue
+            tags = plan.cib.xpath("configuration/tags/tag[obj_ref/@id=$rid]/@id", rid=name)
+            if tags:
+                # pcs refuses too; removing the reference would change what the tag means
+                plan.error(
+                    "%sname: '%s' is referenced in tag %s; remove it from the tag first"
+                    % (label, name, ", ".join("'%s'" % t for t in tags))
+                )
+                continue
+            # as pcs: constraints that place resources on the node go with it
+            for con in section(plan.cib, "constraints").xpath("rsc_location[@node=$n]", n=name):
+                plan.touch(con)
+                plan.ids.release(con)
+                con.getparent().remove(con)
             _remove_resource(plan, existing)
             index.remotes.pop(name, None)
             plan.live_cleanup.append(["crm_node", "--force", "--remove", name])

@@ -236,7 +236,7 @@ def read_booth_configs(paths):
     for path in paths or ():
         try:
             with open(path, "rb") as f:
-                text = f.read().decode("utf-8", "surrogateescape")
+                data = f.read()
         except OSError as exc:
             configs.append(
                 {
@@ -244,6 +244,19 @@ def read_booth_configs(paths):
                     "checksum": None,
                     "tickets": [],
                     "error": "cannot read %s: %s" % (path, exc.strerror),
+                }
+            )
+            continue
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            configs.append(
+                {
+                    "path": path,
+                    "checksum": bc.checksum(data),
+                    "tickets": [],
+                    "error": "%s is not UTF-8 text (byte 0x%02x on line %d)"
+                    % (path, data[exc.start], data[: exc.start].count(b"\n") + 1),
                 }
             )
             continue

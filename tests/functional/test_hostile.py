@@ -6,6 +6,7 @@ symlinked files, wrapped base64) is run too, and concurrent booth.conf writers
 must lose nothing."""
 
 import base64
+import hashlib
 import os
 import sys
 
@@ -310,3 +311,24 @@ def test_eight_concurrent_booth_ticket_tasks_lose_nothing(tmp_path, hostile_dir)
     assert os.path.islink(str(conf))
     tickets = bc.tickets(bc.parse((hostile_dir / "booth.conf").read_text()))
     assert {"C%d" % i for i in range(8)} <= set(tickets)
+
+
+def test_status_info_reports_files_it_cannot_use(tmp_path, hostile_dir):
+    d = hostile_dir
+    files = [d / "latin1.conf", d / "sub", d / "dangling.conf", d / "booth-link.conf"]
+    task = {
+        "hacluster.pacemaker.status_info": {
+            "cib_file": str(d / "cib-link.xml"),
+            "booth_config_files": [str(f) for f in files],
+        }
+    }
+    before = _snapshot(str(d))
+    rc, data, proc = playbook(tmp_path, [task])
+    assert rc == 0, proc.stdout[-3000:]
+    configs = results(data, 0)["localhost"]["booth_configs"]
+    errors = [c["error"] for c in configs]
+    assert "is not UTF-8 text (byte 0xe9 on line 1)" in errors[0]
+    assert configs[0]["checksum"] == hashlib.sha256((d / "latin1.conf").read_bytes()).hexdigest()
+    assert "Is a directory" in errors[1] and "No such file" in errors[2]
+    assert errors[3] is None and [t["name"] for t in configs[3]["tickets"]] == ["T1"]
+    assert _snapshot(str(d)) == before

@@ -165,7 +165,9 @@ def test_absent_removes_node_and_only_its_constraints(cib):
     assert result.changed
     tree = etree.parse(str(cib))
     assert not tree.xpath("//primitive[@id='rh1']")
-    assert sorted(tree.xpath("//constraints/*/@id")) == ["col-set", "loc-web"]
+    # loc-web places web on the node: pcs removes it with the node (see
+    # test_remote_removal_is_what_pcs_does)
+    assert sorted(tree.xpath("//constraints/*/@id")) == ["col-set"]
     assert tree.xpath("//resource_set[@id='s1']/resource_ref/@id") == ["web"]
     verify(cib)
     content = cib.read_bytes()
@@ -330,3 +332,41 @@ def test_every_error_is_reported_at_once(cib):
     with pytest.raises(_cib.ValidationError) as err:
         remote(cib, {"name": "rh1", "port": 0, "reconnect_interval": "x"}, {"name": "vm1"})
     assert len(err.value.errors) == 3
+
+
+@needs_pcs
+def test_remote_removal_is_what_pcs_does(tmp_path):
+    """pcs cluster node remove-remote drops the node's own constraints and the
+    location constraints that place resources on it; the result is the same."""
+
+    def build(path):
+        new_cib(path, DUMMY % "web")
+        pcs(path, "cluster", "node", "add-remote", "rh1", "192.0.2.5", "--skip-offline")
+        pcs(path, "constraint", "location", "web", "prefers", "rh1")
+        pcs(path, "constraint", "location", "rh1", "prefers", "n1")
+        pcs(path, "constraint", "location", "web", "avoids", "n1")
+        return path
+
+    theirs, ours = build(tmp_path / "pcs.xml"), build(tmp_path / "ours.xml")
+    pcs(theirs, "cluster", "node", "remove-remote", "rh1")
+    assert remote(ours, {"name": "rh1", "state": "absent"}).changed
+    assert canonical(config_of(ours)) == canonical(config_of(theirs))
+    verify(ours)
+
+
+@needs_pcs
+def test_remote_in_a_tag_is_refused_as_pcs_refuses(tmp_path):
+    path = new_cib(tmp_path / "cib.xml", DUMMY % "web")
+    pcs(path, "cluster", "node", "add-remote", "rh1", "192.0.2.5", "--skip-offline")
+    pcs(path, "tag", "create", "tg1", "rh1", "web")
+    content = path.read_bytes()
+    refused = subprocess.run(
+        ["pcs", "-f", str(path), "cluster", "node", "remove-remote", "rh1"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert "referenced in the tag" in refused.stdout + refused.stderr
+    with pytest.raises(_cib.ValidationError, match="'rh1' is referenced in tag 'tg1'"):
+        remote(path, {"name": "rh1", "state": "absent"})
+    assert path.read_bytes() == content

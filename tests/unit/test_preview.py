@@ -131,3 +131,23 @@ def test_no_op_change_reports_nothing(running):
         preview=True,
     )
     assert not result.changed and result.preview is None
+
+
+def test_preview_that_pacemaker_cannot_compute_is_a_warning(tmp_path):
+    """A CIB written by a newer Pacemaker (a schema this crm_simulate does not
+    know): check mode still predicts the change, and says why there is no preview."""
+    path = new_cib(tmp_path / "cib.xml", DUMMY % "web")
+    path.write_text(
+        path.read_text().replace('validate-with="pacemaker-', 'validate-with="pacemaker-9')
+    )
+    before = path.read_bytes()
+    result = _cib.Cib(str(path)).transaction(
+        lambda plan: _nodes.plan_remote_nodes(plan, [{"name": "rh1", "state": "present"}]),
+        check_mode=True,
+        preview=True,
+    )
+    assert result.changed and result.preview is None
+    assert any(
+        w.startswith("preview: Pacemaker's scheduler could not") for w in result.plan.warnings
+    )
+    assert path.read_bytes() == before
