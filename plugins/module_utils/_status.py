@@ -93,6 +93,12 @@ def node_state(online, standby):
     return "standby" if standby else "online"
 
 
+def _printable(text):
+    """A string from a file read with surrogateescape, fit for JSON output:
+    bytes that were not UTF-8 become U+FFFD."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def booth_config_facts(path, text):
     """{path, checksum, tickets: [{name, options}], error} of one booth.conf
     text (read with surrogateescape, so the checksum is of the file's bytes)."""
@@ -101,7 +107,13 @@ def booth_config_facts(path, text):
         "path": path,
         "checksum": bc.checksum(text),
         "tickets": [
-            {"name": name, "options": bc.ticket_options(config, name) or {}}
+            {
+                "name": _printable(name),
+                "options": dict(
+                    (_printable(k), _printable(v))
+                    for k, v in (bc.ticket_options(config, name) or {}).items()
+                ),
+            }
             for name in bc.tickets(config)
         ],
         "error": None,
@@ -247,19 +259,9 @@ def read_booth_configs(paths):
                 }
             )
             continue
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            configs.append(
-                {
-                    "path": path,
-                    "checksum": bc.checksum(data),
-                    "tickets": [],
-                    "error": "%s is not UTF-8 text (byte 0x%02x on line %d)"
-                    % (path, data[exc.start], data[: exc.start].count(b"\n") + 1),
-                }
-            )
-            continue
+        # booth reads bytes: a byte that is not UTF-8 (say, Latin-1 in a
+        # comment) is no reason to fail a health check
+        text = data.decode("utf-8", "surrogateescape")
         configs.append(booth_config_facts(path, text))
     return configs
 

@@ -199,7 +199,7 @@ def hostile_dir(tmp_path):
     )
     tool(cib, "cibadmin", "--create", "--scope", "nodes", "--xml-text", '<node id="1" uname="n1"/>')
     (d / "booth.conf").write_text(BOOTH_CONF)
-    (d / "latin1.conf").write_bytes(b"# caf\xe9\n" + BOOTH_CONF.encode())
+    (d / "latin1.conf").write_bytes(b"# caf\xe9\n" + BOOTH_CONF.encode() + b'ticket = "caf\xe9"\n')
     (d / "key").write_bytes(b"0123456789abcdef")
     (d / "sub").mkdir()
     os.symlink("cib.xml", str(d / "cib-link.xml"))
@@ -327,7 +327,8 @@ def test_status_info_reports_files_it_cannot_use(tmp_path, hostile_dir):
     assert rc == 0, proc.stdout[-3000:]
     configs = results(data, 0)["localhost"]["booth_configs"]
     errors = [c["error"] for c in configs]
-    assert "is not UTF-8 text (byte 0xe9 on line 1)" in errors[0]
+    assert errors[0] is None
+    assert [t["name"] for t in configs[0]["tickets"]] == ["T1", "caf\ufffd"]
     assert configs[0]["checksum"] == hashlib.sha256((d / "latin1.conf").read_bytes()).hexdigest()
     assert "Is a directory" in errors[1] and "No such file" in errors[2]
     assert errors[3] is None and [t["name"] for t in configs[3]["tickets"]] == ["T1"]
