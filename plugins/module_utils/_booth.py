@@ -7,6 +7,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import ipaddress
 import os
 import re
 import time
@@ -222,6 +223,15 @@ def plan_site_group(plan, instance, config_file, ip, state="present"):
     ``pcs booth create ip`` makes it (booth-<instance>-group/-ip/-service).
     An existing booth-site resource for this config is recognised whatever
     its ids; only the IP is converged."""
+    if ip is not None:
+        try:
+            ipaddress.ip_address(str(ip))
+        except ValueError:
+            plan.error(
+                "site_ip: '%s' is not an IP address (the site's floating booth IP, e.g. "
+                "192.0.2.100; IPaddr2 takes no host names)" % _validate.show(ip)
+            )
+            return None
     resources = section(plan.cib, "resources")
     services = [
         p

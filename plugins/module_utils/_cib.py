@@ -23,6 +23,7 @@ __metaclass__ = type
 import copy
 import os
 import random
+import re
 import shutil
 import tempfile
 import time
@@ -296,6 +297,22 @@ class Cib:
             return self.patch(old, new, touched)
         schema = _schema(new.get("validate-with", ""))
         if schema is None:
+            name = os.path.basename(new.get("validate-with", ""))
+            newest = _newest_schema()
+            if (
+                newest is not None
+                and re.match(r"pacemaker-\d+\.\d+$", name)
+                and not os.path.exists(os.path.join(SCHEMA_DIR, name + ".rng"))
+            ):
+                # other schemas are installed, this one is not: written by a newer
+                # Pacemaker, which this one cannot validate (cibadmin says only
+                # "does not conform to the configured schema")
+                raise CibError(
+                    "cib_file: %s has validate-with='%s', a schema this host's Pacemaker "
+                    "does not have (its newest is %s): the file comes from a newer "
+                    "Pacemaker; change it on a host running that version"
+                    % (self.cib_file, new.get("validate-with"), newest)
+                )
             return self.patch(old, new, touched)
         if not schema.validate(new):
             raise CibError(
@@ -519,6 +536,17 @@ def _schema(name):
         except (etree.XMLSyntaxError, etree.RelaxNGParseError):
             _SCHEMAS[name] = None
     return _SCHEMAS[name]
+
+
+def _newest_schema():
+    """The newest pacemaker-X.Y schema installed, or None if there are none."""
+    try:
+        names = [n[:-4] for n in os.listdir(SCHEMA_DIR) if re.match(r"pacemaker-\d+\.\d+\.rng$", n)]
+    except OSError:
+        return None
+    if not names:
+        return None
+    return max(names, key=lambda n: tuple(int(x) for x in n.split("-")[1].split(".")))
 
 
 def _config_bytes(cib):

@@ -69,7 +69,9 @@ def run_node_module(item_spec, planner, prepare=None):
     )
     items, option = batch_items(module, tuple(item_spec))
     if prepare:
-        prepare(items)
+        errors = prepare(module, items, option)
+        if errors:
+            module.fail_json(msg="; ".join(errors), errors=errors, changed=False)
     cib = open_cib(module)
     _result, values = run_transaction(module, lambda plan: planner(plan, items, option), cib)
     if module.params["wait"] and cib.live and not module.check_mode:

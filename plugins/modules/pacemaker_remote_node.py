@@ -78,10 +78,14 @@ options:
     description:
       - Further instance attributes of the connection resource. C(server), C(port) and
         C(reconnect_interval) have their own options.
+      - Names the agent's metadata (C(crm_resource --show-metadata ocf:pacemaker:remote)) does not define are
+        refused, as pcs refuses them.
+      - A value of V(null) removes the attribute; other attributes already set are kept.
     type: dict
   meta_attributes:
     description:
       - Meta attributes of the connection resource, for example C(target-role).
+      - A value of V(null) removes the attribute; booleans are written V(true)/V(false).
     type: dict
   state:
     description:
@@ -247,7 +251,16 @@ cib_version_after:
   sample: 0.43.0
 """
 
-from ansible_collections.hacluster.pacemaker.plugins.module_utils import _module, _nodes
+from ansible_collections.hacluster.pacemaker.plugins.module_utils import (
+    _module,
+    _nodes,
+    _validate,
+)
+
+try:
+    from lxml import etree
+except ImportError:  # reported by _module.open_cib
+    etree = None
 
 OPERATION_SPEC = dict(
     name=dict(type="str", required=True),
@@ -266,15 +279,60 @@ ITEM_SPEC = dict(
 )
 
 
-def _attributes_as_strings(items):
+def _attribute_value(value):
+    """YAML to an nvpair value: null removes the attribute, booleans are
+    written as pcs writes them (true/false), not as Python's True/False."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _agent_parameters(module):
+    """The parameter names of ocf:pacemaker:remote from its own metadata, or
+    None (with a warning) when it cannot be read here."""
+    rc, out, err = module.run_command(
+        ["crm_resource", "--show-metadata", "ocf:pacemaker:remote"], check_rc=False
+    )
+    try:
+        if rc == 0:
+            return set(etree.fromstring(out.encode("utf-8")).xpath("//parameters/parameter/@name"))
+    except (etree.XMLSyntaxError, ValueError):
+        pass
+    module.warn(
+        "instance_attributes: cannot read the metadata of ocf:pacemaker:remote "
+        "(crm_resource exited %d), so their names are not checked" % rc
+    )
+    return None
+
+
+def _prepare(module, items, option):
+    """Attribute values as strings; instance attribute names the agent does not
+    define are refused, as pcs refuses them (without --force)."""
     for item in items:
         for key in ("instance_attributes", "meta_attributes"):
             if item.get(key):
-                item[key] = dict((k, str(val)) for k, val in item[key].items())
+                item[key] = dict((k, _attribute_value(val)) for k, val in item[key].items())
+    if not any(item.get("instance_attributes") for item in items):
+        return []
+    known = _agent_parameters(module)
+    if known is None:
+        return []
+    errors = []
+    for item in items:
+        for name in sorted(item.get("instance_attributes") or ()):
+            if name not in known:
+                errors.append(
+                    "%sinstance_attributes: '%s' is not a parameter of ocf:pacemaker:remote "
+                    "(its parameters: %s)"
+                    % (_validate.item_label(option, item["name"]), name, ", ".join(sorted(known)))
+                )
+    return errors
 
 
 def main():
-    _module.run_node_module(ITEM_SPEC, _nodes.plan_remote_nodes, _attributes_as_strings)
+    _module.run_node_module(ITEM_SPEC, _nodes.plan_remote_nodes, _prepare)
 
 
 if __name__ == "__main__":

@@ -91,6 +91,12 @@ FAILS = [
     # 3./6. files that cannot be used: clear errors, nothing written
     ("file", R, {"name": "rh1", "cib_file": "{dir}/nodir/cib.xml"}, "cib_file: cannot"),
     ("file", R, {"name": "rh1", "cib_file": "{dir}/sub"}, "cib_file: cannot read"),
+    (
+        "file",
+        R,
+        {"name": "rh1", "cib_file": "{dir}/newer.xml"},
+        "a schema this host's Pacemaker does not have",
+    ),
     ("file", R, {"name": "rh1", "cib_file": "{dir}/dangling.xml"}, "cib_file: cannot read"),
     ("file", R, {"name": "rh1", "cib_file": "{cib}/x.xml"}, "cib_file: cannot"),
     ("file", B, {"name": "T2", "config_file": "{dir}/sub"}, "config_file: cannot read"),
@@ -144,8 +150,15 @@ FAILS = [
     (
         "control",
         R,
-        {"name": "rh1", "instance_attributes": {"x": "a\x01b"}},
-        "instance_attributes.x: 'a\\x01b' holds a control character",
+        {"name": "rh1", "meta_attributes": {"description": "a\x01b"}},
+        "meta_attributes.description: 'a\\x01b' holds a control character",
+    ),
+    (
+        "agent",
+        R,
+        {"name": "rh1", "instance_attributes": {"serverr": "192.0.2.9"}},
+        "instance_attributes: 'serverr' is not a parameter of ocf:pacemaker:remote "
+        "(its parameters: port, reconnect_interval, server)",
     ),
     (
         "control",
@@ -153,6 +166,13 @@ FAILS = [
         dict(SITES, authfile="/etc/booth/k\nsite = 192.0.2.66"),
         "option 'authfile': value '/etc/booth/k\\nsite = 192.0.2.66' cannot be written",
     ),
+    (
+        "address",
+        C,
+        dict(SITES, manage=["cib"], site_ip="999.1.1.1"),
+        "site_ip: '999.1.1.1' is not an IP address",
+    ),
+    ("address", C, dict(SITES, manage=["cib"], site_ip="192.0.2.1\n"), "is not an IP address"),
     # 7. node names compare as Pacemaker compares them
     (
         "case",
@@ -198,6 +218,9 @@ def hostile_dir(tmp_path):
         'type="Dummy"/></group></clone>',
     )
     tool(cib, "cibadmin", "--create", "--scope", "nodes", "--xml-text", '<node id="1" uname="n1"/>')
+    (d / "newer.xml").write_text(
+        cib.read_text().replace('validate-with="pacemaker-', 'validate-with="pacemaker-9')
+    )
     (d / "booth.conf").write_text(BOOTH_CONF)
     (d / "latin1.conf").write_bytes(b"# caf\xe9\n" + BOOTH_CONF.encode() + b'ticket = "caf\xe9"\n')
     (d / "key").write_bytes(b"0123456789abcdef")
@@ -263,6 +286,8 @@ def test_what_pacemaker_reads_is_accepted_and_symlinks_stay_links(tmp_path, host
         {G: {"name": "g1", "resource": "vm1", "remote_connect_timeout": "PT1M"}},
         {B: {"name": "T2", "config_file": names["conf"], "constraints": [{"resource": "cl"}]}},
         {K: {"path": str(hostile_dir / "key-new"), "content": wrapped}},
+        {R: {"name": "rh1", "meta_attributes": {"target-role": "Stopped", "is-managed": False}}},
+        {R: {"name": "rh1", "meta_attributes": {"target-role": None}}},
     ]
     for task in tasks:
         for module, args in task.items():
@@ -271,7 +296,7 @@ def test_what_pacemaker_reads_is_accepted_and_symlinks_stay_links(tmp_path, host
     rc, data, proc = playbook(tmp_path, tasks)
     assert rc == 0, proc.stdout[-3000:]
     changed = [results(data, i)["localhost"]["changed"] for i in range(len(tasks))]
-    assert changed == [True, True, False, True, True, True]
+    assert changed == [True, True, False, True, True, True, True, True]
     key = results(data, 5)["localhost"]
     assert key["key_state"] == "created" and key["size"] == 100
     # the links are still links; their targets hold the changes
@@ -281,6 +306,8 @@ def test_what_pacemaker_reads_is_accepted_and_symlinks_stay_links(tmp_path, host
     assert cib.xpath("//primitive[@id='rh1']//nvpair[@name='reconnect_interval']/@value") == [
         "PT5M"
     ]
+    meta = cib.xpath("//primitive[@id='rh1']/meta_attributes/nvpair")
+    assert [(n.get("name"), n.get("value")) for n in meta] == [("is-managed", "false")]
     verify(hostile_dir / "cib.xml")
     assert "T2" in bc.tickets(bc.parse((hostile_dir / "booth.conf").read_text()))
 
