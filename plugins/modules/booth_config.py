@@ -128,7 +128,12 @@ site_group:
 import os
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.hacluster.pacemaker.plugins.module_utils import _booth, _files, _module
+from ansible_collections.hacluster.pacemaker.plugins.module_utils import (
+    _booth,
+    _files,
+    _module,
+    _validate,
+)
 from ansible_collections.hacluster.pacemaker.plugins.module_utils import _booth_conf as bc
 from ansible_collections.hacluster.pacemaker.plugins.module_utils._cib import CibError
 
@@ -228,6 +233,15 @@ def _plan_config(old_text, p):
     """booth.conf with the requested globals and peers, and what booth or our
     rules would refuse. A file booth would reject is never rewritten."""
     peers = list(p["sites"]) + list(p["arbitrators"])
+    broken = _validate.collect(
+        *(
+            [_validate.check_line("sites", a) for a in p["sites"]]
+            + [_validate.check_line("arbitrators", a) for a in p["arbitrators"]]
+            + [_validate.check_line("authfile", p["authfile"])]
+        )
+    )
+    if broken:
+        return old_text, broken
     twice = sorted(set(a for a in peers if peers.count(a) > 1))
     if twice:
         return old_text, [

@@ -13,6 +13,7 @@ import sys
 import pytest
 from ansible_run import playbook, results
 from cibfiles import new_cib, tool, verify
+from hostile_values import REFUSED as DURATIONS
 from lxml import etree
 
 from ansible_collections.hacluster.pacemaker.plugins.module_utils import _booth_conf as bc
@@ -164,7 +165,7 @@ FAILS = [
         "control",
         C,
         dict(SITES, authfile="/etc/booth/k\nsite = 192.0.2.66"),
-        "option 'authfile': value '/etc/booth/k\\nsite = 192.0.2.66' cannot be written",
+        "authfile: '/etc/booth/k\\nsite = 192.0.2.66' holds a control character",
     ),
     (
         "address",
@@ -173,6 +174,19 @@ FAILS = [
         "site_ip: '999.1.1.1' is not an IP address",
     ),
     ("address", C, dict(SITES, manage=["cib"], site_ip="192.0.2.1\n"), "is not an IP address"),
+    ("booth", B, {"name": "T\n2"}, "name"),
+    ("booth", B, {"name": "T\x002"}, "name"),
+    ("booth", B, {"name": "T2", "expire": "P1D"}, "expire"),
+    ("booth", B, {"name": "T2", "expire": "\u0666\u0660"}, "expire"),
+    ("booth", B, {"name": "T2", "weights": [1, 2, 3, 4]}, "weights"),
+    ("booth", B, {"name": "T2", "before_acquire_handler": "h\nsite = 192.0.2.66"}, "before"),
+    (
+        "booth",
+        C,
+        {"sites": ["192.0.2.1\nsite = 192.0.2.66", "192.0.2.2"]},
+        "sites: '192.0.2.1\\nsite = 192.0.2.66' holds a control character",
+    ),
+    ("booth", C, dict(SITES, authfile="relative/key"), "authfile"),
     # 7. node names compare as Pacemaker compares them
     (
         "case",
@@ -186,6 +200,13 @@ FAILS = [
         {"name": "N1", "resource": "vm1"},
         "Pacemaker compares node names case-insensitively",
     ),
+]
+
+
+# every duration the unit tests refuse, through a real module run as well
+FAILS += [
+    ("duration", R, {"name": "rh1", "reconnect_interval": value}, "reconnect_interval: ")
+    for value in DURATIONS
 ]
 
 
@@ -265,15 +286,16 @@ def test_hostile_inputs_fail_clearly_and_change_nothing(tmp_path, hostile_dir):
     for i, (cls, module, args, message) in enumerate(FAILS):
         res = results(data, i)["localhost"]
         msg = res.get("msg", "")
-        # ansible-core 2.19 puts "exception: (traceback unavailable)" on every failure
+        # ansible-core 2.19 puts "exception: (traceback unavailable)" on every failure,
+        # and reports an exception the module did not handle as "Module failed: ..."
         raw = "%s %s %s" % (msg, res.get("module_stderr", ""), res.get("exception", ""))
-        if "Traceback (most recent call last)" in raw or "MODULE FAILURE" in raw:
+        if any(m in raw for m in ("Traceback (most recent", "MODULE FAILURE", "Module failed:")):
             problems.append("[%s] %s %r: TRACEBACK %s" % (cls, module, args, msg[:300]))
         elif not res.get("failed") or message not in msg:
             problems.append("[%s] %s %r: %s" % (cls, module, args, msg or res))
     assert not problems, "\n".join(problems)
     assert _snapshot(str(hostile_dir)) == before
-    assert len(FAILS) >= 35
+    assert len(FAILS) >= 80
 
 
 def test_what_pacemaker_reads_is_accepted_and_symlinks_stay_links(tmp_path, hostile_dir):
