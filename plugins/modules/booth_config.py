@@ -229,6 +229,9 @@ def _apply(module, p, values, conf, old_text, new_text):
         conf.discard()
 
 
+BOOTH_DEFAULTS = {"transport": "UDP", "port": str(bc.DEFAULT_PORT)}
+
+
 def _plan_config(old_text, p):
     """booth.conf with the requested globals and peers, and what booth or our
     rules would refuse. A file booth would reject is never rewritten."""
@@ -262,6 +265,10 @@ def _plan_config(old_text, p):
                 "edit it: " + "; ".join(broken)
             ]
         for key, value in globals_.items():
+            # pcs booth setup writes no transport or port line: booth's defaults
+            # (UDP, 9929) need none, and adding them would restart booth for nothing
+            if bc.get_global(config, key) is None and BOOTH_DEFAULTS.get(key) == value:
+                continue
             bc.set_global(config, key, value)
         bc.set_peers(config, p["sites"], p["arbitrators"])
     errors = bc.validate(

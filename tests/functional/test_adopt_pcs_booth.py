@@ -1,0 +1,75 @@
+"""A booth configuration built by hand with pcs (as the RHEL 8 guide does) is
+already converged for the modules: no change, no rewrite, so no booth restart."""
+
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pytest
+from ansible_run import playbook, result
+
+needs_pcs = pytest.mark.skipif(shutil.which("pcs") is None, reason="pcs is not installed")
+SITES, ARBITRATORS = ["192.0.2.1", "192.0.2.2"], ["192.0.2.3"]
+
+
+def _pcs_booth(where, *args):
+    conf, key = where / "booth.conf", where / "booth.key"
+    subprocess.run(
+        ["pcs", "booth", *args, "--booth-conf", str(conf), "--booth-key", str(key)],
+        check=True,
+        capture_output=True,
+    )
+    return conf, key
+
+
+@needs_pcs
+def test_pcs_booth_setup_is_already_converged(tmp_path):
+    # booth refuses lines longer than its buffers: keep the authfile path short
+    where = Path(tempfile.mkdtemp(prefix="hb-", dir="/tmp"))
+    try:
+        _converged(tmp_path, where)
+    finally:
+        shutil.rmtree(str(where))
+
+
+def _converged(tmp_path, where):
+    conf, key = _pcs_booth(where, "setup", "sites", *SITES, "arbitrators", *ARBITRATORS)
+    _pcs_booth(where, "ticket", "add", "apacheticket")
+    before = {p: (p.read_bytes(), os.stat(str(p))) for p in (conf, key)}
+    tasks = [
+        {
+            "hacluster.pacemaker.booth_config": {
+                "config_file": str(conf),
+                "sites": SITES,
+                "arbitrators": ARBITRATORS,
+                "authfile": str(key),
+            }
+        },
+        {
+            "hacluster.pacemaker.booth_ticket": {
+                "name": "apacheticket",
+                "config_file": str(conf),
+                "manage": ["config"],
+            }
+        },
+        {
+            "hacluster.pacemaker.authkey": {
+                "path": str(key),
+                "content": __import__("base64").b64encode(key.read_bytes()).decode(),
+                "min_size": 8,
+                "max_size": 64,
+                "owner": "root",
+                "group": "root",
+                "mode": "0600",
+            }
+        },
+    ]
+    rc, data, proc = playbook(tmp_path, tasks)
+    assert rc == 0, proc.stdout[-3000:]
+    assert [result(data, i)["changed"] for i in range(len(tasks))] == [False, False, False]
+    for path, (content, st) in before.items():
+        now = os.stat(str(path))
+        assert path.read_bytes() == content
+        assert (now.st_ino, now.st_mtime_ns, now.st_mode) == (st.st_ino, st.st_mtime_ns, st.st_mode)
