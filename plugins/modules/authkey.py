@@ -65,8 +65,9 @@ options:
     default: haclient
   mode:
     description:
-      - Mode of a file the module writes. An existing file holding the right key keeps its mode, so keys
-        written by pcs (0400) or crmsh (0640) cause no change.
+      - Mode of a file the module writes, and the loosest mode an existing file holding the right key may
+        have. A stricter mode is kept, so keys written by pcs (0400) or crmsh (0640) cause no change with the
+        default; a looser one (say 0644) is set to this mode.
     type: raw
     default: "0640"
 attributes:
@@ -244,14 +245,21 @@ def _converge(module, target, current, wanted, limits, uid, gid, mode):
                 changed=False,
                 key_state="unchanged",
             )
-        # the right key: only owner/group are enforced, the mode is kept (pcs: 0400)
+        # the right key: owner and group are enforced; a mode at least as strict
+        # as the one asked for is kept (pcs writes 0400, crmsh 0640), a looser
+        # one is set to it
         st = os.stat(target.path)
-        changed = (st.st_uid, st.st_gid) != (uid, gid)
-        if changed and not module.check_mode:
+        chown = (st.st_uid, st.st_gid) != (uid, gid)
+        chmod = bool(st.st_mode & 0o7777 & ~mode)
+        changed = chown or chmod
+        if not module.check_mode:
             try:
-                os.chown(target.path, uid, gid)
+                if chown:
+                    os.chown(target.path, uid, gid)
+                if chmod:
+                    os.chmod(target.path, mode)
             except OSError as exc:
-                raise target.error("cannot change the owner of", exc)
+                raise target.error("cannot change the owner or mode of", exc)
         return dict(
             changed=changed,
             key_state="unchanged",

@@ -73,3 +73,35 @@ def _converged(tmp_path, where):
         now = os.stat(str(path))
         assert path.read_bytes() == content
         assert (now.st_ino, now.st_mtime_ns, now.st_mode) == (st.st_ino, st.st_mtime_ns, st.st_mode)
+
+
+@pytest.mark.parametrize(
+    "found, after, changed",
+    [
+        (0o400, 0o400, False),
+        (0o600, 0o600, False),
+        (0o640, 0o640, False),
+        (0o644, 0o640, True),
+        (0o660, 0o640, True),
+    ],
+)
+def test_a_key_at_least_as_strict_is_kept(tmp_path, found, after, changed):
+    """pcs writes the authkey 0400 and crmsh 0640: neither is churned by mode 0640;
+    a looser mode is tightened, and check mode says so without doing it."""
+    key = tmp_path / "authkey"
+    key.write_bytes(bytes(range(1, 33)))
+    os.chmod(str(key), found)
+    task = {
+        "hacluster.pacemaker.authkey": {
+            "path": str(key),
+            "content": __import__("base64").b64encode(key.read_bytes()).decode(),
+            "owner": "root",
+            "group": "root",
+            "mode": "0640",
+        }
+    }
+    rc, data, _proc = playbook(tmp_path, [task], check=True)
+    assert result(data, 0)["changed"] is changed and os.stat(str(key)).st_mode & 0o777 == found
+    rc, data, _proc = playbook(tmp_path, [task])
+    assert rc == 0 and result(data, 0)["changed"] is changed
+    assert os.stat(str(key)).st_mode & 0o777 == after
