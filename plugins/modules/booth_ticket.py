@@ -111,8 +111,11 @@ options:
   grant:
     description:
       - V(granted) grants the ticket to O(site); V(revoked) revokes it wherever it is held.
-      - Without O(bypass_booth), needs a running booth; a ticket held by another site is an error
-        (revoke it there first).
+      - Without O(bypass_booth), needs a running booth. V(granted) is a first grant, as the RHEL 8 guide
+        describes booth: once the ticket is granted anywhere, booth manages it (it may have moved it to another
+        site after a failure), so a ticket held by another site is left there (no change, a warning, and
+        RV(tickets[].leader) says where it is). To move it, revoke it at the site that holds it, then grant it
+        here.
     type: str
     choices: [granted, revoked]
   site:
@@ -441,12 +444,17 @@ def _run(module, p, items, option, manage_cib, values, conf, old_text, new_text)
                 "to booth.conf)" % item["name"]
             )
         elif item["grant"] == "granted" and leader not in (None, item["site"]):
-            errors.append(
-                "grant: ticket '%s' is held by site %s; revoke it there first "
-                "(grant: revoked)" % (item["name"], leader)
+            # booth manages a granted ticket: after a failover it is at another
+            # site on purpose, and a rerun must not fight booth over it
+            module.warn(
+                "grant: ticket '%s' is held by site %s, not %s; left there (booth moves it "
+                "on failure; to move it yourself, revoke it there first)"
+                % (item["name"], leader, item["site"])
             )
+            item["grant"] = None
     if errors:
         module.fail_json(msg="; ".join(errors), errors=errors, changed=False)
+    live_grants = [i for i in live_grants if i["grant"]]
 
     facts = dict((i["name"], {"name": i["name"], "state": i["state"]}) for i in items)
     files = []

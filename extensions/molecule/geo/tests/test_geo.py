@@ -146,3 +146,22 @@ def test_failover_to_site_b():
         assert wait_for(lambda s=site: leader(s), IP_B) == IP_B
     assert wait_for(lambda: resource_state(SITE_B), "Started") == "Started"
     assert wait_for(lambda: resource_state(SITE_A), "Stopped") == "Stopped"
+
+
+def test_a_stopped_firewall_stays_stopped():
+    """The booth role never starts firewalld (see firewall_off.yml)."""
+    env = dict(os.environ)
+    proc = subprocess.run(
+        [
+            "ansible-playbook",
+            "-i",
+            env.get("GEO_INVENTORY", str(SCENARIO.parents[2] / "lab/inventory/geo.yml")),
+            str(SCENARIO / "firewall_off.yml"),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert host("arbitrator1").service("firewalld").is_running
