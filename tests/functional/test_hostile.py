@@ -8,6 +8,7 @@ must lose nothing."""
 import base64
 import hashlib
 import os
+import subprocess
 import sys
 
 import pytest
@@ -84,6 +85,12 @@ FAILS = [
         "'c1' is inside clone 'cl'",
     ),
     (
+        "ignored constraint",
+        B,
+        {"name": "T1", "manage": ["cib"], "constraints": [{"resource": "bp"}]},
+        "'bp' is inside bundle 'bu'",
+    ),
+    (
         "empty",
         B,
         {"name": "T1", "manage": ["cib"], "constraints": [{"resources": ["vm1", ""]}]},
@@ -120,6 +127,19 @@ FAILS = [
         B,
         {"name": "T2", "config_file": "{conf}", "constraints": [{"resource": "nope"}]},
         "'nope' does not exist",
+    ),
+    (
+        "immutable",
+        R,
+        {"name": "rh1", "cib_file": "{dir}/immutable.xml"},
+        "cib_file: cannot replace",
+    ),
+    ("immutable", B, {"name": "T2", "config_file": "{dir}/immutable.conf"}, "config_file: cannot"),
+    (
+        "immutable",
+        K,
+        {"path": "{dir}/immutable-key", "content": KEY, "replace": True},
+        "path: cannot replace",
     ),
     ("file", K, {"path": "{dir}/nodir/key", "content": KEY}, "path: cannot read"),
     ("file", K, {"path": "{dir}/sub", "content": KEY}, "path: cannot read"),
@@ -237,6 +257,9 @@ def hostile_dir(tmp_path):
         '<clone id="cl"><primitive id="c1" class="ocf" provider="pacemaker" type="Dummy"/></clone>',
         '<clone id="cl2"><group id="g2"><primitive id="p2" class="ocf" provider="pacemaker" '
         'type="Dummy"/></group></clone>',
+        '<bundle id="bu"><docker image="localhost/none"/><network control-port="3121"/>'
+        '<primitive id="bp" class="ocf" '
+        'provider="pacemaker" type="Dummy"/></bundle>',
     )
     tool(cib, "cibadmin", "--create", "--scope", "nodes", "--xml-text", '<node id="1" uname="n1"/>')
     (d / "newer.xml").write_text(
@@ -251,7 +274,14 @@ def hostile_dir(tmp_path):
     os.symlink("key", str(d / "key-link"))
     os.symlink("nowhere.xml", str(d / "dangling.xml"))
     os.symlink("nowhere.conf", str(d / "dangling.conf"))
-    return d
+    # immutable files (chattr +i): even root cannot replace them
+    for name, src in (("immutable.xml", "cib.xml"), ("immutable.conf", "booth.conf")):
+        (d / name).write_bytes((d / src).read_bytes())
+    (d / "immutable-key").write_bytes(b"0123456789abcdef")
+    immutable = [str(d / n) for n in ("immutable.xml", "immutable.conf", "immutable-key")]
+    subprocess.run(["chattr", "+i", *immutable], check=True)
+    yield d
+    subprocess.run(["chattr", "-i", *immutable], check=True)
 
 
 def _names(d):
