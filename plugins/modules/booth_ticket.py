@@ -111,11 +111,11 @@ options:
   grant:
     description:
       - V(granted) grants the ticket to O(site); V(revoked) revokes it wherever it is held.
-      - Without O(bypass_booth), needs a running booth. V(granted) is a first grant, as the RHEL 8 guide
-        describes booth: once the ticket is granted anywhere, booth manages it (it may have moved it to another
-        site after a failure), so a ticket held by another site is left there (no change, a warning, and
-        RV(tickets[].leader) says where it is). To move it, revoke it at the site that holds it, then grant it
-        here.
+      - Without O(bypass_booth), needs a running booth.
+      - V(granted) is a first grant, as the RHEL 8 guide describes booth. Once the ticket is granted anywhere,
+        booth manages it (it may have moved it to another site after a failure), so a ticket held by another
+        site is left there (no change, a warning, and RV(tickets[].leader) says where it is). To move it, revoke
+        it at the site that holds it, then grant it here.
     type: str
     choices: [granted, revoked]
   site:
