@@ -1,4 +1,24 @@
-"""Hostile values shared by the unit tests and the ansible-playbook suite."""
+"""Hostile values and fixtures' contents shared by the unit tests and the
+ansible-playbook suites."""
+
+DUMMY = '<primitive id="%s" class="ocf" provider="pacemaker" type="Dummy"/>'
+BOOTH_CONF = """# sites and arbitrator
+transport = UDP
+port = 9929
+site = 192.0.2.1
+site = 192.0.2.2
+arbitrator = 192.0.2.3
+ticket = "T1"
+  expire = 600
+"""
+# the modules, short
+R, G, B, C, K = (
+    "hacluster.pacemaker.pacemaker_remote_node",
+    "hacluster.pacemaker.guest_node",
+    "hacluster.pacemaker.booth_ticket",
+    "hacluster.pacemaker.booth_config",
+    "hacluster.pacemaker.authkey",
+)
 
 # valid ISO 8601, but Pacemaker's scheduler reads a date part a day short
 # (test_pacemaker_reads_a_date_part_a_day_short shows it)

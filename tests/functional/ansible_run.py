@@ -71,3 +71,17 @@ def results(data, task_index=0):
 
 def result(data, task_index=0, host="localhost"):
     return results(data, task_index)[host]
+
+
+def local_hosts(tmp_path, count):
+    """An inventory of count local hosts h0..hN-1 (each with idx=N), for
+    concurrent tasks on one machine through Ansible's forks."""
+    inventory = tmp_path / "hosts.ini"
+    inventory.write_text(
+        "".join(
+            "h%d ansible_connection=local ansible_python_interpreter=%s idx=%d\n"
+            % (i, sys.executable, i)
+            for i in range(count)
+        )
+    )
+    return inventory

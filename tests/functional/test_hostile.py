@@ -9,32 +9,16 @@ import base64
 import hashlib
 import os
 import subprocess
-import sys
 
 import pytest
-from ansible_run import playbook, results
+from ansible_run import local_hosts, playbook, results
 from cibfiles import new_cib, tool, verify
+from hostile_values import BOOTH_CONF, DUMMY, B, C, G, K, R
 from hostile_values import REFUSED as DURATIONS
 from lxml import etree
 
 from ansible_collections.hacluster.pacemaker.plugins.module_utils import _booth_conf as bc
 
-DUMMY = '<primitive id="%s" class="ocf" provider="pacemaker" type="Dummy"/>'
-BOOTH_CONF = """transport = UDP
-port = 9929
-site = 192.0.2.1
-site = 192.0.2.2
-arbitrator = 192.0.2.3
-ticket = "T1"
-  expire = 600
-"""
-R, G, B, C, K = (
-    "hacluster.pacemaker.pacemaker_remote_node",
-    "hacluster.pacemaker.guest_node",
-    "hacluster.pacemaker.booth_ticket",
-    "hacluster.pacemaker.booth_config",
-    "hacluster.pacemaker.authkey",
-)
 KEY = base64.b64encode(bytes(range(1, 101))).decode()
 SITES = {"sites": ["192.0.2.1", "192.0.2.2"], "arbitrators": ["192.0.2.3"]}
 
@@ -365,14 +349,7 @@ def test_what_pacemaker_reads_is_accepted_and_symlinks_stay_links(tmp_path, host
 
 
 def test_eight_concurrent_booth_ticket_tasks_lose_nothing(tmp_path, hostile_dir):
-    inventory = tmp_path / "hosts.ini"
-    inventory.write_text(
-        "".join(
-            "h%d ansible_connection=local ansible_python_interpreter=%s idx=%d\n"
-            % (i, sys.executable, i)
-            for i in range(8)
-        )
-    )
+    inventory = local_hosts(tmp_path, 8)
     conf = hostile_dir / "booth-link.conf"  # half through the link, half through the file
     task = [
         {

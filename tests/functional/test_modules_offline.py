@@ -1,9 +1,7 @@
 """The modules through real ansible-playbook on CIB files (offline mode)."""
 
-import sys
-
 import pytest
-from ansible_run import playbook, result, results
+from ansible_run import local_hosts, playbook, result, results
 from lxml import etree
 
 from cibfiles import new_cib, tool, verify
@@ -133,14 +131,7 @@ def test_missing_cib_file(tmp_path):
 
 
 def test_eight_forks_write_the_same_cib(tmp_path, cib):
-    inventory = tmp_path / "hosts.ini"
-    inventory.write_text(
-        "".join(
-            "h%d ansible_connection=local ansible_python_interpreter=%s idx=%d\n"
-            % (i, sys.executable, i)
-            for i in range(8)
-        )
-    )
+    inventory = local_hosts(tmp_path, 8)
     task = [
         {
             "hacluster.pacemaker.pacemaker_remote_node": {

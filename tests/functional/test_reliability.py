@@ -7,25 +7,8 @@ import shutil
 import pytest
 from ansible_run import playbook, results
 from cibfiles import new_cib
+from hostile_values import BOOTH_CONF, DUMMY, B, C, G, K, R
 
-DUMMY = '<primitive id="%s" class="ocf" provider="pacemaker" type="Dummy"/>'
-BOOTH_CONF = """# sites and arbitrator
-transport = UDP
-port = 9929
-site = 192.0.2.1
-site = 192.0.2.2
-arbitrator = 192.0.2.3
-ticket = "T1"
-  expire = 600
-"""
-
-R, G, B, C, K = (
-    "hacluster.pacemaker.pacemaker_remote_node",
-    "hacluster.pacemaker.guest_node",
-    "hacluster.pacemaker.booth_ticket",
-    "hacluster.pacemaker.booth_config",
-    "hacluster.pacemaker.authkey",
-)
 
 # (module, args, expected message); {cib}, {conf}, {bad_conf}, {dir} are filled in
 TABLE = [

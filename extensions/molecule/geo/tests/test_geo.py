@@ -126,15 +126,15 @@ def test_wrong_key_is_rejected():
     assert TICKET not in bad.stdout
 
 
-def test_failover_to_site_b():
-    """Revoke at A and grant at B with the booth_ticket module."""
+def play(name):
+    """Run one of the scenario's playbooks against the geo inventory."""
     env = dict(os.environ)
     proc = subprocess.run(
         [
             "ansible-playbook",
             "-i",
             env.get("GEO_INVENTORY", str(SCENARIO.parents[2] / "lab/inventory/geo.yml")),
-            str(SCENARIO / "failover.yml"),
+            str(SCENARIO / name),
         ],
         env=env,
         capture_output=True,
@@ -142,6 +142,11 @@ def test_failover_to_site_b():
         check=False,
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_failover_to_site_b():
+    """Revoke at A and grant at B with the booth_ticket module."""
+    play("failover.yml")
     for site in (SITE_A, SITE_B):
         assert wait_for(lambda s=site: leader(s), IP_B) == IP_B
     assert wait_for(lambda: resource_state(SITE_B), "Started") == "Started"
@@ -150,18 +155,5 @@ def test_failover_to_site_b():
 
 def test_a_stopped_firewall_stays_stopped():
     """The booth role never starts firewalld (see firewall_off.yml)."""
-    env = dict(os.environ)
-    proc = subprocess.run(
-        [
-            "ansible-playbook",
-            "-i",
-            env.get("GEO_INVENTORY", str(SCENARIO.parents[2] / "lab/inventory/geo.yml")),
-            str(SCENARIO / "firewall_off.yml"),
-        ],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert proc.returncode == 0, proc.stdout + proc.stderr
+    play("firewall_off.yml")
     assert host("arbitrator1").service("firewalld").is_running
