@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The lab scenarios: molecule `remote` and `geo` (create, converge,
+# The lab scenarios: molecule `remote`, `geo` and `adopt` (create, converge,
 # idempotence, verify with testinfra, destroy) on real clusters in containers.
 # Called by scripts/test.sh; needs root, podman and the .venv (make deps).
 set -uo pipefail
@@ -10,7 +10,7 @@ export CONTAINERS_CONF="$PWD/lab/containers.conf"
 bash lab/build-images.sh || exit 1
 rc=0
 source lab/lib.sh
-for scenario in remote geo; do
+for scenario in remote geo adopt; do
   start=$SECONDS
   # keep the containers on failure long enough to print what went wrong;
   # --destroy=never also skips molecule's first destroy, so reset its state

@@ -168,9 +168,17 @@ class Client:
                 }
         return found
 
-    def set_grant(self, ticket, grant, site):
+    def set_grant(self, ticket, grant, site, tries=3):
         verb = "grant" if grant == "granted" else "revoke"
-        rc, out, err = self._call(verb, "-s", site, ticket)
+        while True:
+            rc, out, err = self._call(verb, "-s", site, ticket)
+            tries -= 1
+            # booth's client could not reach the site (seen for a few seconds
+            # after a site came back): the request never arrived, so asking
+            # again is safe
+            if rc == 0 or "connect to" not in err + out or tries <= 0:
+                break
+            time.sleep(2)
         if rc != 0:
             raise CibError(
                 "booth %s -s %s %s failed (exit %d): %s"

@@ -249,6 +249,13 @@ def plan_tickets(plan, items, option="tickets", bypass_booth=False):
                 and item.get("site") in local_booth_ips(plan.cib)
             ):
                 plan.simulate += ["--ticket-grant", name]
+            elif (
+                item["grant"] == "granted"
+                and state["granted"]
+                and item.get("site") not in local_booth_ips(plan.cib)
+            ):
+                # a move (the module let it through): booth revokes it here
+                plan.simulate += ["--ticket-revoke", name]
         standby = item.get("standby")
         if standby is not None and not absent and standby != state["standby"]:
             plan.commands.append(

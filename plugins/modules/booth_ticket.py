@@ -114,10 +114,20 @@ options:
       - Without O(bypass_booth), needs a running booth.
       - V(granted) is a first grant, as the RHEL 8 guide describes booth. Once the ticket is granted anywhere,
         booth manages it (it may have moved it to another site after a failure), so a ticket held by another
-        site is left there (no change, a warning, and RV(tickets[].leader) says where it is). To move it, revoke
-        it at the site that holds it, then grant it here.
+        site is left there (no change, a warning, and RV(tickets[].leader) says where it is). To move it, set
+        O(move=true).
     type: str
     choices: [granted, revoked]
+  move:
+    description:
+      - With O(grant=granted), move a ticket that another site holds to O(site). Booth revokes it there
+        (C(booth revoke -s HOLDER)), the task waits until no site holds it, then grants it to O(site) and waits again.
+        The resources bound to the ticket stop at the holder before they start at O(site).
+      - Check mode reports the move in RV(moves) and, run at the holder or at O(site), what stops or starts
+        there in RV(preview).
+      - A ticket that no site holds is simply granted; one already at O(site) is left alone.
+    type: bool
+    default: false
   site:
     description: Booth address of the site to grant to (one of the C(site) lines of booth.conf).
     type: str
@@ -203,6 +213,10 @@ options:
         description: See O(grant).
         type: str
         choices: [granted, revoked]
+      move:
+        description: See O(move).
+        type: bool
+        default: false
       site:
         description: See O(site).
         type: str
@@ -239,6 +253,15 @@ EXAMPLES = r"""
     grant: granted
     site: 192.0.2.100
   run_once: true
+
+- name: Move the ticket to the second site, wherever it is now (run it in check mode first)
+  hacluster.pacemaker.booth_ticket:
+    name: apacheticket
+    manage: [cib]
+    grant: granted
+    site: 192.0.2.200
+    move: true
+  run_once: true
 """
 
 RETURN = r"""
@@ -252,6 +275,22 @@ preview:
   type: list
   elements: dict
   sample: [{action: move, resource: web, source: remote1, dest: node1}]
+moves:
+  description: The tickets moved (or, in check mode, to be moved) from one site to another with O(move=true).
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    ticket:
+      description: Ticket name.
+      type: str
+    source:
+      description: The site that held it.
+      type: str
+    dest:
+      description: The site it moves to.
+      type: str
+  sample: [{ticket: apacheticket, source: 192.0.2.100, dest: 192.0.2.200}]
 tickets:
   description: State of each ticket after the change (as planned in check mode).
   returned: always
@@ -346,6 +385,7 @@ ITEM_SPEC = dict(
     exclusive_constraints=dict(type="bool", default=False),
     grant=dict(type="str", choices=["granted", "revoked"]),
     site=dict(type="str"),
+    move=dict(type="bool", default=False),
     standby=dict(type="bool"),
 )
 
@@ -381,6 +421,8 @@ def main():
         label = _validate.item_label(option, item["name"])
         if item.get("grant") == "granted" and not item.get("site") and not p["bypass_booth"]:
             errors.append("%ssite: required to grant through booth" % label)
+        if item.get("move") and (item.get("grant") != "granted" or p["bypass_booth"]):
+            errors.append("%smove: needs grant=granted through booth (bypass_booth=false)" % label)
         if not manage_cib and (
             item.get("constraints") or item.get("grant") or item.get("standby") is not None
         ):
@@ -390,7 +432,7 @@ def main():
             "grant: booth cannot grant in a CIB file; set bypass_booth=true to use crm_ticket"
         )
 
-    values = dict(changed=False, config_changed=False)
+    values = dict(changed=False, config_changed=False, moves=[])
     path = _booth.config_path(p["instance"], p["config_file"])
     conf = _files.FileTarget(path, "config_file") if "config" in p["manage"] else None
     new_text = old_text = None
@@ -443,12 +485,14 @@ def _run(module, p, items, option, manage_cib, values, conf, old_text, new_text)
                 "grant: booth does not know ticket '%s' (restart booth after adding it "
                 "to booth.conf)" % item["name"]
             )
+        elif item["grant"] == "granted" and leader not in (None, item["site"]) and item["move"]:
+            values["moves"].append(dict(ticket=item["name"], source=leader, dest=item["site"]))
         elif item["grant"] == "granted" and leader not in (None, item["site"]):
             # booth manages a granted ticket: after a failover it is at another
             # site on purpose, and a rerun must not fight booth over it
             module.warn(
                 "grant: ticket '%s' is held by site %s, not %s; left there (booth moves it "
-                "on failure; to move it yourself, revoke it there first)"
+                "on failure; to move it yourself, set move=true)"
                 % (item["name"], leader, item["site"])
             )
             item["grant"] = None
@@ -508,6 +552,9 @@ def _run(module, p, items, option, manage_cib, values, conf, old_text, new_text)
             leaders[name] = {"leader": want, "expires": None}
             continue
         try:
+            if want is not None and leader is not None:  # a move: revoke at the holder first
+                booth.set_grant(name, "revoked", leader)
+                booth.wait_leader(name, None, p["wait_timeout"])
             booth.set_grant(name, item["grant"], item["site"] or leader)
             booth.wait_leader(name, want, p["wait_timeout"])
             if manage_cib:

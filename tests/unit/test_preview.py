@@ -151,3 +151,15 @@ def test_preview_that_pacemaker_cannot_compute_is_a_warning(tmp_path):
         w.startswith("preview: Pacemaker's scheduler could not") for w in result.plan.warnings
     )
     assert path.read_bytes() == before
+
+
+def test_moving_a_ticket_away_reports_bound_resources_stopping(running):
+    """booth_ticket move=true run at the holder: booth revokes it here."""
+    result = _cib.Cib(str(running)).transaction(
+        lambda p: _tickets.plan_tickets(
+            p, [{"name": "T1", "grant": "granted", "site": "192.0.2.200", "state": "present"}], None
+        ),
+        check_mode=True,
+        preview=True,
+    )
+    assert [a["resource"] for a in result.preview if a["action"] == "stop"] == ["db"]

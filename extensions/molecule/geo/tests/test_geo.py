@@ -87,10 +87,26 @@ def test_booth_runs_everywhere():
         assert re.search(r'<resource id="booth-booth-service"[^>]*role="Started"', out), out
 
 
-def test_firewall_open():
+def open_ports(member, config):
+    """Ports the default zone opens, itself or through its services."""
+    opt = "--permanent " if config == "permanent" else ""
+    h = host(member)
+    ports = h.check_output("firewall-cmd %s--list-ports" % opt).split()
+    for service in h.check_output("firewall-cmd %s--list-services" % opt).split():
+        info = h.check_output("firewall-cmd %s--info-service=%s" % (opt, service))
+        ports += re.search(r"^\s*ports:(.*)$", info, re.M).group(1).split()
+    return ports
+
+
+@pytest.mark.parametrize("config", ["runtime", "permanent"])
+def test_firewall_open(config):
     for m in MEMBERS:
-        ports = host(m).check_output("firewall-cmd --list-ports").split()
+        ports = open_ports(m, config)
         assert "9929/tcp" in ports and "9929/udp" in ports, (m, ports)
+    # the sites had booth's port through the high-availability service: no
+    # second rule; the arbitrator had none, so the role added the ports
+    assert "9929/tcp" not in host(SITE_A).check_output("firewall-cmd --list-ports")
+    assert "9929/udp" in host(ARBITRATOR).check_output("firewall-cmd --permanent --list-ports")
 
 
 def test_leader_is_site_a_everywhere():

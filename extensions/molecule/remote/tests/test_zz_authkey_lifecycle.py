@@ -1,8 +1,11 @@
 """Authkey lifecycle through the playbook: a host with another key is
 reported (and repaired on request); rotation gives every host a new key and
-leaves every remote node online, also across forced reconnects.
+moves no resource and leaves every remote node online, also across forced
+reconnects.
 
 Runs after test_remote.py (file order) on the converged lab."""
+
+import xml.etree.ElementTree as ET
 
 from remote_lab import (
     AUTHKEY,
@@ -14,6 +17,7 @@ from remote_lab import (
 )
 
 NODES = ["node1", "node2", "remote1", "guest1"]
+REMOTE = ["remote1", "guest1"]
 
 
 def test_different_key_is_detected_and_repaired():
@@ -44,13 +48,36 @@ def test_different_key_is_detected_and_repaired():
     assert wait_online(NODES, timeout=120)
 
 
-def test_rotation_keeps_remote_nodes_online():
+def operations(resource, node=None):
+    """The resource's operation history in the CIB (a start or stop adds one),
+    on one node (its node_state section) or everywhere."""
+    cib = ET.fromstring(lab("node1").check_output("cibadmin --query --scope status"))
+    return sorted(
+        (state.get("uname"), op.get("id"), op.get("call-id"))
+        for state in cib.iter("node_state")
+        if node is None or state.get("uname") == node
+        for op in state.iter("lrm_rsc_op")
+        if op.get("id").startswith(resource + "_")
+    )
+
+
+def test_rotation_moves_no_resource():
+    """Rotation restarts nothing: the key is read at each connection. The
+    remote node's connection is re-made on another cluster node (a migration),
+    and remote1-dummy, which runs on remote1, is neither stopped nor started."""
     node1 = lab("node1")
     before = set(fingerprints().values())
     assert len(before) == 1
+    dummy_ops, conn_ops = operations("remote1-dummy", "remote1"), operations("remote1")
+    pids = {h: lab(h).check_output("systemctl show -p MainPID pacemaker_remote") for h in REMOTE}
 
     result = run_playbook("pacemaker_remote_authkey_rotate=true")
     assert result.returncode == 0, result.stdout[-3000:]
+    assert operations("remote1-dummy", "remote1") == dummy_ops
+    assert operations("remote1") != conn_ops  # it moved: a new TLS session, with the new key
+    assert {
+        h: lab(h).check_output("systemctl show -p MainPID pacemaker_remote") for h in REMOTE
+    } == pids
     after = fingerprints()
     assert len(set(after.values())) == 1, after
     assert set(after.values()) != before

@@ -1,0 +1,271 @@
+"""Adopt what pcs built (by_hand.sh): the playbooks change nothing, restart
+nothing, move nothing; then site A is lost and booth moves the ticket, and a
+rerun does not fight booth. The tests run in file order.
+
+Everything is read with `podman exec` (no Ansible, no collection code): what
+the cluster admin would look at. The keys are never read, only hashed.
+"""
+
+import concurrent.futures
+import json
+import os
+import re
+import subprocess
+import threading
+import time
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[4]
+INVENTORY = ROOT / "lab" / "inventory"
+CLUSTER_NODES = ("node1", "node2")
+REMOTE_HOSTS = ("remote1", "guest1")
+SITE_A, SITE_B, ARBITRATOR = "sitea1", "siteb1", "arbitrator1"
+IP_A, IP_B = "10.89.77.101", "10.89.77.102"
+HOSTS = CLUSTER_NODES + REMOTE_HOSTS + (SITE_A, SITE_B, ARBITRATOR)
+CIB_HOSTS = ("node1", SITE_A, SITE_B)  # one node of each cluster
+FILES = (
+    "/etc/pacemaker/authkey",
+    "/etc/booth/booth.conf",
+    "/etc/booth/booth.key",
+    "/etc/corosync/corosync.conf",
+    "/etc/default/pacemaker",
+)
+UNITS = ("corosync", "pacemaker", "pacemaker_remote", "pcsd", "firewalld", "booth@booth")
+TICKET = "apacheticket"
+PLAYS = {
+    "remote_nodes.yml": [INVENTORY / "remote.yml"],
+    "geo_cluster.yml": [INVENTORY / "geo.yml", INVENTORY / "adopt.yml"],
+}
+
+
+def sh(host, cmd, check=True):
+    proc = subprocess.run(
+        ["podman", "exec", host, "sh", "-c", cmd], capture_output=True, text=True, check=False
+    )
+    if check:
+        assert proc.returncode == 0, (host, cmd, proc.stdout, proc.stderr)
+    return proc.stdout
+
+
+def snapshot():
+    """What must not change: per host its files (hash, mode, owner), its
+    units' start times and PIDs, boothd's PID, its firewall; per cluster the
+    CIB's version and every resource's operation history."""
+
+    def one(host):
+        state = {}
+        for path in FILES:
+            state[path] = sh(
+                host, "stat -c '%%a %%U:%%G %%s' %s && sha256sum < %s" % (path, path), check=False
+            )
+        for unit in UNITS:
+            state[unit] = sh(
+                host,
+                "systemctl show -p ActiveEnterTimestampMonotonic -p MainPID "
+                "-p ActiveState %s" % unit,
+            )
+        state["boothd"] = sh(host, "pgrep -x boothd || true")
+        state["firewall"] = sh(
+            host, "firewall-cmd --list-all; firewall-cmd --permanent --list-all", check=False
+        )
+        if host in CIB_HOSTS:
+            cib = ET.fromstring(sh(host, "cibadmin --query"))
+            state["cib"] = {k: cib.get(k) for k in ("admin_epoch", "epoch")}
+            state["operations"] = sorted(
+                (op.get("on_node", ""), op.get("id"), op.get("call-id"), op.get("rc-code"))
+                for op in cib.iter("lrm_rsc_op")
+            )
+            state["placement"] = sh(
+                host,
+                "crm_mon -1 --inactive --output-as=xml | "
+                "grep -o '<resource id=[^>]*>\\|<node name=[^>]*/>' || true",
+            )
+        return host, state
+
+    with concurrent.futures.ThreadPoolExecutor(len(HOSTS)) as pool:
+        return dict(pool.map(one, HOSTS))
+
+
+def play(name, *args):
+    """Run a playbook; its per-host changed counts, the changed tasks and the
+    module warnings, from the json callback (molecule's environment colours
+    and reformats the default output)."""
+    cmd = ["ansible-playbook", str(ROOT / "playbooks" / name), *args]
+    for inv in PLAYS[name]:
+        cmd += ["-i", str(inv)]
+    env = dict(os.environ, ANSIBLE_STDOUT_CALLBACK="ansible.builtin.json")
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=ROOT, check=False)
+    assert proc.returncode == 0, proc.stdout[-6000:] + proc.stderr
+    report = json.loads(proc.stdout)
+    changed, warnings = [], []
+    for p in report["plays"]:
+        for task in p["tasks"]:
+            for host, result in task["hosts"].items():
+                if result.get("changed"):
+                    changed.append((task["task"]["name"], host))
+                warnings += result.get("warnings", [])
+    recap = {h: s["changed"] for h, s in report["stats"].items()}
+    return recap, changed, warnings
+
+
+@pytest.fixture(scope="module")
+def before():
+    return snapshot()
+
+
+def test_pcs_built_everything(before):
+    """The starting point really is what pcs built, not ours."""
+    assert "reconnect_interval" in sh("node1", "cibadmin --query --scope resources | grep remote1")
+    assert before["node1"]["/etc/pacemaker/authkey"].startswith("400 hacluster:haclient 256")
+    assert sh(SITE_A, "crm_ticket --info").split()[:2] == [TICKET, "granted"]
+
+
+@pytest.mark.parametrize("name", list(PLAYS))
+def test_playbook_changes_nothing(before, name):
+    recap, changed, warnings = play(name)
+    assert recap and set(recap.values()) == {0} and not changed, (recap, changed)
+    assert not warnings
+
+
+def test_nothing_restarted_or_rewritten(before):
+    after = snapshot()
+    diffs = {
+        (h, k): (before[h][k], after[h][k])
+        for h in HOSTS
+        for k in before[h]
+        if before[h][k] != after[h][k]
+    }
+    assert not diffs, diffs
+
+
+# ---- losing site A ------------------------------------------------------------
+
+
+class Sampler(threading.Thread):
+    """Every second: who holds the ticket in each site's CIB, and whom booth
+    names the leader at each member that answers."""
+
+    def __init__(self):
+        super().__init__(daemon=True)
+        self.samples, self.done = [], threading.Event()
+
+    def run(self):
+        with concurrent.futures.ThreadPoolExecutor(5) as pool:
+            while not self.done.is_set():
+                start = time.monotonic()
+                cib = dict(pool.map(self.granted, (SITE_A, SITE_B)))
+                booth = dict(pool.map(self.leader, (SITE_A, SITE_B, ARBITRATOR)))
+                self.samples.append((time.strftime("%H:%M:%S"), cib, booth))
+                self.done.wait(max(0.0, 1 - (time.monotonic() - start)))
+
+    @staticmethod
+    def granted(site):
+        proc = subprocess.run(
+            ["podman", "exec", site, "crm_ticket", "--info"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        return site, (proc.stdout.split()[1:2] == ["granted"]) if proc.returncode == 0 else None
+
+    @staticmethod
+    def leader(member):
+        proc = subprocess.run(
+            ["podman", "exec", member, "booth", "list"], capture_output=True, text=True, check=False
+        )
+        m = re.search(r"ticket: %s, leader: ([^,\s]+)" % TICKET, proc.stdout)
+        return member, m.group(1) if m else None
+
+    def stop(self):
+        self.done.set()
+        self.join()
+        return self.samples
+
+
+@pytest.fixture(scope="module")
+def sampler():
+    s = Sampler()
+    s.start()
+    yield s
+    s.stop()
+
+
+def wait(predicate, timeout, what):
+    end = time.monotonic() + timeout
+    while not predicate():
+        assert time.monotonic() < end, "timeout (%d s) waiting for %s" % (timeout, what)
+        time.sleep(1)
+
+
+def booth_leader(member):
+    return Sampler.leader(member)[1]
+
+
+def test_site_a_lost_ticket_goes_to_b(sampler):
+    subprocess.run(["podman", "stop", "-t", "0", SITE_A], check=True, capture_output=True)
+    wait(
+        lambda: booth_leader(SITE_B) == IP_B and Sampler.granted(SITE_B)[1],
+        240,
+        "booth to grant the ticket to site B",
+    )
+
+
+def test_site_a_back_rerun_leaves_ticket_at_b(sampler):
+    subprocess.run(["podman", "start", SITE_A], check=True, capture_output=True)
+    wait(
+        lambda: (
+            sh(SITE_A, "systemctl is-system-running", check=False).strip()
+            in ("running", "degraded")
+        ),
+        180,
+        "systemd in sitea1",
+    )
+    # the admin starts the cluster again (pcs cluster start, as the guide does)
+    sh(SITE_A, "pcs cluster start --wait=180")
+    wait(lambda: booth_leader(SITE_A) == IP_B, 240, "booth at site A to see the leader B")
+    recap, changed, warnings = play("geo_cluster.yml")
+    assert recap and set(recap.values()) == {0} and not changed, (recap, changed)
+    # the inventory still asks for the grant at A: the module says where it is
+    assert any("held by site %s" % IP_B in w for w in warnings), warnings
+    assert booth_leader(SITE_A) == booth_leader(SITE_B) == IP_B
+    assert Sampler.granted(SITE_B)[1] and not Sampler.granted(SITE_A)[1]
+
+
+def test_explicit_move_back_to_a(sampler):
+    """booth_ticket move=true: revoke at B, grant at A, in one task (move.yml)."""
+    cmd = [
+        "ansible-playbook",
+        "-i",
+        str(INVENTORY / "geo.yml"),
+        str(Path(__file__).parents[1] / "move.yml"),
+    ]
+    proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stdout[-6000:] + proc.stderr
+    wait(lambda: resource_role(SITE_A) == "Started", 60, "apache to start at site A")
+    assert resource_role(SITE_B) == "Stopped"
+    assert booth_leader(SITE_B) == booth_leader(ARBITRATOR) == IP_A
+
+
+def resource_role(site):
+    m = re.search(
+        r'<resource id="apache"[^>]*\brole="(\w+)"',
+        sh(site, "crm_mon -1 --inactive --output-as=xml"),
+    )
+    return m and m.group(1)
+
+
+def test_never_granted_at_two_sites(sampler):
+    samples = sampler.stop()
+    changes = [s for i, s in enumerate(samples) if i == 0 or s[1:] != samples[i - 1][1:]]
+    timeline = "\n".join("%s cib=%s booth=%s" % s for s in changes)
+    (ROOT / ".build").mkdir(exist_ok=True)
+    (ROOT / ".build" / "adopt-failover-timeline.txt").write_text(timeline + "\n")
+    print("%d samples, %d changes:\n%s" % (len(samples), len(changes), timeline))
+    both = [s for s in samples if all(s[1].values())]
+    leaders = [
+        s for s in samples if len({v for v in s[2].values() if v not in (None, "NONE", "none")}) > 1
+    ]
+    assert samples and not both and not leaders, (both, leaders, samples)
