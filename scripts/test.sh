@@ -21,6 +21,8 @@ pytest_all() {
   return $rc
 }
 step "unit and functional tests (pytest)" pytest_all
+step "oldest controller and Python 3.6 modules (ansible-core 2.16, offline functional tests)" \
+  bash scripts/compat.sh
 step "ansible-test sanity" bash scripts/sanity.sh
 step "lint (ansible-lint production, ruff)" bash scripts/lint.sh
 step "docs (antsibull-docs, changelog lint)" bash scripts/docs.sh

@@ -10,6 +10,11 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 COLLECTIONS = ROOT / ".build" / "collections"
+# The controller and the modules' interpreter: this venv's by default;
+# scripts/compat.sh points them at the oldest ansible-core the collection
+# supports and at Python 3.6 (RHEL 8's platform Python).
+ANSIBLE_BIN = Path(os.environ.get("HACLUSTER_TEST_ANSIBLE_BIN") or Path(sys.executable).parent)
+MODULE_PYTHON = os.environ.get("HACLUSTER_TEST_MODULE_PYTHON") or sys.executable
 
 
 def playbook(
@@ -31,7 +36,7 @@ def playbook(
     if inventory is None:
         inventory = tmp_path / "inventory.ini"
         inventory.write_text(
-            "localhost ansible_connection=local ansible_python_interpreter=%s\n" % sys.executable
+            "localhost ansible_connection=local ansible_python_interpreter=%s\n" % MODULE_PYTHON
         )
     env = dict(
         os.environ,
@@ -43,7 +48,7 @@ def playbook(
         ANSIBLE_LOCAL_TEMP=str(tmp_path / "ansible-local"),
     )
     args = [
-        str(Path(sys.executable).parent / "ansible-playbook"),
+        str(ANSIBLE_BIN / "ansible-playbook"),
         "-i",
         str(inventory),
         str(path),
@@ -80,7 +85,7 @@ def local_hosts(tmp_path, count):
     inventory.write_text(
         "".join(
             "h%d ansible_connection=local ansible_python_interpreter=%s idx=%d\n"
-            % (i, sys.executable, i)
+            % (i, MODULE_PYTHON, i)
             for i in range(count)
         )
     )

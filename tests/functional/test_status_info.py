@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from ansible_run import COLLECTIONS, ROOT, playbook, result
+from ansible_run import ANSIBLE_BIN, COLLECTIONS, MODULE_PYTHON, ROOT, playbook, result
 from lxml import etree
 
 from ansible_collections.hacluster.pacemaker.plugins.module_utils import _cib, _nodes, _tickets
@@ -268,7 +268,7 @@ def run_health_check(tmp_path, cibs, booth_confs):
     lines += [
         "[all:vars]",
         "ansible_connection=local",
-        "ansible_python_interpreter=%s" % sys.executable,
+        "ansible_python_interpreter=%s" % MODULE_PYTHON,
         "ansible_become=false",  # no sudo here; the tests run as the user they check as
     ]
     inventory = tmp_path / "health.ini"
@@ -284,7 +284,7 @@ def run_health_check(tmp_path, cibs, booth_confs):
         ANSIBLE_LOCAL_TEMP=str(tmp_path / "ansible-local"),
     )
     proc = subprocess.run(
-        [str(Path(sys.executable).parent / "ansible-playbook"), "-i", str(inventory), str(play)],
+        [str(ANSIBLE_BIN / "ansible-playbook"), "-i", str(inventory), str(play)],
         env=env,
         capture_output=True,
         text=True,
