@@ -4,8 +4,6 @@ CIB file whose cluster state Pacemaker simulated, and on the live cluster."""
 import hashlib
 import os
 import subprocess
-import sys
-from pathlib import Path
 
 from ansible_run import ANSIBLE_BIN, COLLECTIONS, MODULE_PYTHON, ROOT, playbook, result
 from lxml import etree
