@@ -276,11 +276,9 @@ class Cib:
         if self.live:
             return None
         try:
-            return _files.lock_dir(self.cib_file)
-        except OSError as exc:
-            raise CibError(
-                "cib_file: cannot lock the directory of %s: %s" % (self.cib_file, exc.strerror)
-            )
+            return _files.lock_for(self.cib_file, "cib_file")
+        except _files.FileError as exc:
+            raise CibError(str(exc))
 
     def write(self, old, new, touched=None):
         """Offline: write the file ourselves when Pacemaker's schema for it is

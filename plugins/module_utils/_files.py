@@ -65,6 +65,14 @@ def lock_dir(path):
     return directory
 
 
+def lock_for(path, option):
+    """lock_dir(path), an OSError told as a FileError naming the option."""
+    try:
+        return lock_dir(path)
+    except OSError as exc:
+        raise FileError("%s: cannot lock the directory of %s: %s" % (option, path, _why(exc)))
+
+
 def unlock(handle):
     if handle is None:
         return

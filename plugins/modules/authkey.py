@@ -220,7 +220,7 @@ def main():
     lock = None
     try:
         if not module.check_mode and os.path.isdir(os.path.dirname(path)):
-            lock = _files.lock_dir(path)  # concurrent writers of one key queue
+            lock = _files.lock_for(path, "path")  # concurrent writers of one key queue
         current = target.read(missing_ok=True)
         result = _converge(module, target, current, wanted, limits, uid, gid, mode)
     except _files.FileError as exc:

@@ -166,7 +166,7 @@ def main():
     try:
         if "config" in p["manage"]:
             if not module.check_mode and os.path.isdir(os.path.dirname(path)):
-                lock = _files.lock_dir(path)
+                lock = _files.lock_for(path, "config_file")
             old_text = _booth.read_config(conf, missing_ok=True)
             if p["state"] == "present":
                 new_text, errors = _plan_config(old_text, p)

@@ -443,11 +443,11 @@ def main():
     try:
         if conf is not None:
             if not module.check_mode:
-                lock = _lock(conf)
+                lock = _files.lock_for(conf.path, "config_file")
             old_text = _booth.read_config(conf)
             new_text, config_errors = _booth.plan_config(old_text, items, option)
             errors.extend(config_errors)
-    except CibError as exc:
+    except (CibError, _files.FileError) as exc:
         errors.append(str(exc))
     if errors:
         module.fail_json(msg="; ".join(errors), errors=errors, changed=False)
@@ -455,15 +455,6 @@ def main():
         _run(module, p, items, option, manage_cib, values, conf, old_text, new_text)
     finally:
         _files.unlock(lock)
-
-
-def _lock(conf):
-    try:
-        return _files.lock_dir(conf.path)
-    except OSError as exc:
-        raise CibError(
-            "config_file: cannot lock the directory of %s: %s" % (conf.path, exc.strerror)
-        )
 
 
 def _run(module, p, items, option, manage_cib, values, conf, old_text, new_text):
