@@ -6,7 +6,7 @@ export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/.build/collections
 export PYTHONPATH := $(CURDIR)/.build/collections
 export CONTAINERS_CONF := $(CURDIR)/lab/containers.conf
 
-.PHONY: deps test unit functional sanity lint docs lab lab-down bench
+.PHONY: deps test unit functional compat sanity lint docs lab lab-down bench
 
 deps:
 	bash scripts/host-deps.sh
@@ -18,6 +18,10 @@ test: deps
 
 unit functional: deps
 	$(VENV)/bin/pytest tests/$@
+
+# the offline functional tests on ansible-core 2.16 with Python 3.6 modules
+compat: deps
+	bash scripts/compat.sh
 
 sanity: deps
 	bash scripts/sanity.sh
