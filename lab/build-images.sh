@@ -11,7 +11,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 # ---- recipe ---------------------------------------------------------------
 BASE_INCLUDE="systemd,systemd-sysv,dbus,iproute2,python3"
-COMMON_PKGS=(python3-apt procps resource-agents pcs firewalld python3-lxml)
+# netbase: /etc/protocols, without which bookworm's firewalld cannot start ("INVALID_PROTOCOL: esp")
+COMMON_PKGS=(python3-apt procps netbase resource-agents pcs firewalld python3-lxml)
 NODE_PKGS=(pacemaker pacemaker-cli-utils corosync booth booth-pacemaker python3-jmespath)
 REMOTE_PKGS=(pacemaker-remote)
 # ---------------------------------------------------------------------------
@@ -122,7 +123,8 @@ build_kind() {  # build_kind KIND PKG...
   fi
   tar -C "$rootfs" --numeric-owner -c . |
     podman import --change 'CMD ["/sbin/init"]' --change 'STOPSIGNAL SIGRTMIN+3' \
-      --change "LABEL hacluster-lab.recipe=$(lab_recipe_hash)" - "$image" >/dev/null
+      --change "LABEL hacluster-lab.recipe=$(lab_recipe_hash)" \
+      --change "LABEL hacluster-lab.suite=$LAB_SUITE" - "$image" >/dev/null
   rm -rf "$rootfs"
 }
 
@@ -141,8 +143,11 @@ for k in "${!pids[@]}"; do
   fi
 done
 ((rc == 0)) || exit 1
-# Drop lab images of older recipes that no container uses.
-for old in $(podman images --filter label=hacluster-lab.recipe --format '{{.Repository}}:{{.Tag}}'); do
+# Drop lab images of older recipes of this suite that no container uses (the
+# images of the other suites stay: lab/test.sh runs on several).
+while read -r old suite; do
+  [[ -z $suite || $suite == "<no value>" || $suite == "$LAB_SUITE" ]] || continue
   [[ $old == "$(lab_image node)" || $old == "$(lab_image remote)" ]] || podman rmi "$old" >/dev/null 2>&1 || true
-done
+done < <(podman images --filter label=hacluster-lab.recipe \
+           --format '{{.Repository}}:{{.Tag}} {{index .Labels "hacluster-lab.suite"}}')
 say "built ${todo[*]} image(s) in $((SECONDS - t0)) s (base stage ${t_base} s): $(lab_image node) $(lab_image remote)"

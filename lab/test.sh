@@ -10,16 +10,21 @@ export CONTAINERS_CONF="$PWD/lab/containers.conf"
 bash lab/build-images.sh || exit 1
 rc=0
 source lab/lib.sh
-for scenario in remote geo adopt; do
+# SCENARIO or SCENARIO@SUITE: the remote scenario also runs on the Debian
+# releases that carry the Pacemaker generations of RHEL 9 (bookworm: 2.1, pcs
+# 0.11); the default suite (lib.sh) carries 3.0 and pcs 0.12.
+for run in remote geo adopt remote@bookworm; do
+  scenario=${run%@*}
+  if [[ $run == *@* ]]; then export LAB_SUITE=${run#*@}; else unset LAB_SUITE; fi
   start=$SECONDS
   # keep the containers on failure long enough to print what went wrong;
   # --destroy=never also skips molecule's first destroy, so reset its state
   # (a stale "created" would skip create) and let lab/down.sh clean up below
   molecule reset -s "$scenario" >/dev/null 2>&1 || true
   if molecule test -s "$scenario" --destroy=never; then
-    echo "lab: scenario $scenario passed in $((SECONDS - start)) s"
+    echo "lab: scenario $run passed in $((SECONDS - start)) s"
   else
-    echo "lab: scenario $scenario FAILED after $((SECONDS - start)) s; diagnostics:"
+    echo "lab: scenario $run FAILED after $((SECONDS - start)) s; diagnostics:"
     for c in $(podman ps -a --filter "label=$LAB_LABEL" --format '{{.Names}}'); do
       lab_diag "$c"
       podman exec "$c" journalctl -u pacemaker -u pacemaker_remote -u corosync -u 'booth@*' \
@@ -27,6 +32,6 @@ for scenario in remote geo adopt; do
     done
     rc=1
   fi
-  bash lab/down.sh "$scenario"
+  bash lab/down.sh all  # whatever the scenario started
 done
 exit $rc
