@@ -11,9 +11,10 @@ bash lab/build-images.sh || exit 1
 rc=0
 source lab/lib.sh
 # SCENARIO or SCENARIO@SUITE: the remote scenario also runs on the Debian
-# releases that carry the Pacemaker generations of RHEL 9 (bookworm: 2.1, pcs
-# 0.11); the default suite (lib.sh) carries 3.0 and pcs 0.12.
-for run in remote geo adopt remote@bookworm; do
+# releases that carry the older Pacemaker generations (bookworm: 2.1 and pcs
+# 0.11 as on RHEL 9; bullseye: 2.0.5 and pcs 0.10.8 as on RHEL 8.4); the
+# default suite (lib.sh, trixie) carries 3.0 and pcs 0.12.
+for run in remote geo adopt remote@bookworm remote@bullseye; do
   scenario=${run%@*}
   if [[ $run == *@* ]]; then export LAB_SUITE=${run#*@}; else unset LAB_SUITE; fi
   start=$SECONDS
