@@ -241,21 +241,13 @@ def plan_tickets(plan, items, option="tickets", bypass_booth=False):
                 state["granted"] = False
         if not bypass_booth and item.get("grant"):
             # booth will move the ticket; for the preview, what that means here
-            if item["grant"] == "revoked" and state["granted"]:
+            # (granted at a site that is not this one: a move the module let
+            # through, booth revokes it here)
+            here = item["grant"] == "granted" and item.get("site") in local_booth_ips(plan.cib)
+            if state["granted"] and not here:
                 plan.simulate += ["--ticket-revoke", name]
-            elif (
-                item["grant"] == "granted"
-                and not state["granted"]
-                and item.get("site") in local_booth_ips(plan.cib)
-            ):
+            elif here and not state["granted"]:
                 plan.simulate += ["--ticket-grant", name]
-            elif (
-                item["grant"] == "granted"
-                and state["granted"]
-                and item.get("site") not in local_booth_ips(plan.cib)
-            ):
-                # a move (the module let it through): booth revokes it here
-                plan.simulate += ["--ticket-revoke", name]
         standby = item.get("standby")
         if standby is not None and not absent and standby != state["standby"]:
             plan.commands.append(

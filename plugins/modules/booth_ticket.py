@@ -476,9 +476,10 @@ def _run(module, p, items, option, manage_cib, values, conf, old_text, new_text)
                 "grant: booth does not know ticket '%s' (restart booth after adding it "
                 "to booth.conf)" % item["name"]
             )
-        elif item["grant"] == "granted" and leader not in (None, item["site"]) and item["move"]:
-            values["moves"].append(dict(ticket=item["name"], source=leader, dest=item["site"]))
         elif item["grant"] == "granted" and leader not in (None, item["site"]):
+            if item["move"]:
+                values["moves"].append(dict(ticket=item["name"], source=leader, dest=item["site"]))
+                continue
             # booth manages a granted ticket: after a failover it is at another
             # site on purpose, and a rerun must not fight booth over it
             module.warn(
