@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Documentation checks and HTML build:
 #   1. antsibull-changelog lint (changelogs/config.yaml and the fragments)
-#   2. antsibull-docs lint-collection-docs --plugin-docs: schema and markup of
+#   2. the guides' RST (docs/docsite/rst/, generated from docs/*.md by
+#      scripts/docsite.py) is up to date
+#   3. antsibull-docs lint-collection-docs --plugin-docs: schema and markup of
 #      every module/plugin DOCUMENTATION and every role's meta/argument_specs.yml,
 #      extra docs (docs/docsite/), references, rstcheck of the generated RST
-#   3. HTML site: antsibull-docs sphinx-init + antsibull-docs collection (RST for
+#   4. HTML site: antsibull-docs sphinx-init + antsibull-docs collection (RST for
 #      modules, plugins, roles) + sphinx-build -W => docs/build/html/index.html
 # Runs every step, then exits non-zero if any failed.
 #
@@ -41,6 +43,9 @@ site=$out/sphinx
 failed=()
 echo "=== antsibull-changelog lint"
 antsibull-changelog lint || failed+=(antsibull-changelog)
+
+echo "=== docs/docsite/rst up to date with docs/*.md"
+python scripts/docsite.py --check || failed+=(docsite)
 
 echo "=== antsibull-docs lint-collection-docs"
 (cd "$coll" && antsibull-docs lint-collection-docs --plugin-docs --check-extra-docs-refs \

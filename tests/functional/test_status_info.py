@@ -72,6 +72,10 @@ def configure_offline(tmp_path):
     for name in ("rh1", "rh2"):
         xml = '<node id="%s" type="remote"/>' % name
         tool(cib, "cibadmin", "--modify", "--scope", "nodes", "--xml-text", xml)
+    # and the guest node as a cluster node (a cluster has no entry for it;
+    # Pacemaker 3.0's crm_verify then reports an ordering of vm1 with itself)
+    xml = '<node id="gh1"/>'
+    tool(cib, "cibadmin", "--delete", "--scope", "nodes", "--xml-text", xml, check=False)
     verify(cib)
     return cib
 
@@ -217,10 +221,8 @@ def test_live_remote_node_is_online_and_hosted(tmp_path, live_cluster):
 
 
 def doc_playbook():
-    """The health check playbook of docs/status_info.md, as written there."""
-    text = (ROOT / "docs" / "status_info.md").read_text()
-    start = text.index("```yaml\n---\n") + len("```yaml\n")
-    return text[start : text.index("```", start)]
+    """The health check playbook the collection ships (docs/status_info.md)."""
+    return (ROOT / "playbooks" / "health_check.yml").read_text()
 
 
 def site_cib(tmp_path, name, *, remote_up, granted):
