@@ -6,7 +6,7 @@ export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/.build/collections
 export PYTHONPATH := $(CURDIR)/.build/collections
 export CONTAINERS_CONF := $(CURDIR)/lab/containers.conf
 
-.PHONY: deps test unit functional compat sanity lint docs lab lab-down bench
+.PHONY: deps test unit functional compat generations sanity lint docs docsite lab lab-down bench
 
 deps:
 	bash scripts/host-deps.sh
@@ -23,6 +23,10 @@ unit functional: deps
 compat: deps
 	bash scripts/compat.sh
 
+# the offline suites with Pacemaker 2.0 and 3.0 (bullseye and trixie lab images)
+generations: deps
+	bash scripts/generations.sh
+
 sanity: deps
 	bash scripts/sanity.sh
 
@@ -32,6 +36,10 @@ lint: deps
 docs: deps
 	bash scripts/docs.sh
 
+# docs/docsite/rst/*.rst from the guides (docs/*.md), after editing a guide
+docsite: deps
+	$(VENV)/bin/python scripts/docsite.py
+
 lab: deps
 	bash lab/main.sh
 
@@ -40,3 +48,4 @@ lab-down:
 
 bench: deps
 	$(VENV)/bin/python benchmarks/run.py
+	$(VENV)/bin/python scripts/docsite.py

@@ -23,6 +23,8 @@ pytest_all() {
 step "unit and functional tests (pytest)" pytest_all
 step "oldest controller and Python 3.6 modules (ansible-core 2.16, offline functional tests)" \
   bash scripts/compat.sh
+step "offline suites on Pacemaker 2.0 and 3.0 (the lab images' tools, Python and lxml)" \
+  bash scripts/generations.sh
 step "ansible-test sanity" bash scripts/sanity.sh
 step "lint (ansible-lint production, ruff)" bash scripts/lint.sh
 step "docs (antsibull-docs, changelog lint)" bash scripts/docs.sh

@@ -38,7 +38,7 @@ def new_cib(path, *resources):
 def verify(path):
     """crm_verify must accept the CIB (warnings allowed, errors not)."""
     proc = tool(path, "crm_verify", "--live-check", check=False)
-    assert proc.returncode == 0, proc.stderr
+    assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
 def epoch(path):
@@ -60,3 +60,17 @@ def config_of(path):
         .getroot()
         .find("configuration")
     )
+
+
+def pcs_version():
+    """(major, minor) of the pcs on PATH, e.g. (0, 10)."""
+    out = subprocess.run(["pcs", "--version"], capture_output=True, text=True, check=False).stdout
+    return tuple(int(x) for x in out.strip().split(".")[:2])
+
+
+def pcs_role(role):
+    """``role`` as this pcs accepts it: pcs 0.10 (Pacemaker 2.0) knows only
+    Master/Slave, later ones take Promoted/Unpromoted."""
+    if pcs_version() < (0, 11):
+        return {"Promoted": "Master", "Unpromoted": "Slave"}.get(role, role)
+    return role

@@ -137,20 +137,28 @@ def plan_config(text, items, option="tickets"):
 class Client:
     """The booth client (``booth list|grant|revoke``) of one booth instance."""
 
-    def __init__(self, run, config):
+    def __init__(self, run, config, command="booth"):
         self.run = run
         self.config = config
+        self.command = command
 
-    def _call(self, *args):
+    def _call(self, *args, **kwargs):
+        # booth 1.0 (RHEL 8, Debian 11 and 12) can wait forever, e.g. `booth
+        # list` on a host that is no member of the config: bound every call
+        limit = kwargs.get("limit", 60)
+        command = [self.command] + list(args) + ["-c", self.config]
         try:
-            return self.run(["booth"] + list(args) + ["-c", self.config])
+            rc, out, err = self.run(["timeout", "-k", "5", str(limit)] + command)
         except OSError as exc:
-            raise CibError("cannot run booth: %s (is booth installed?)" % exc)
+            raise CibError("cannot run booth: %s (are booth and coreutils installed?)" % exc)
+        if rc in (124, 137):
+            raise CibError("%s gave no answer within %d s" % (" ".join(command), limit))
+        return rc, out, err
 
-    def tickets(self, site=None):
+    def tickets(self, site=None, limit=60):
         """name -> {leader, expires} from ``booth list``."""
         args = ["list"] + (["-s", site] if site else [])
-        rc, out, err = self._call(*args)
+        rc, out, err = self._call(*args, limit=limit)
         if rc != 0:
             raise CibError(
                 "booth list failed (exit %d): %s -- is booth running here?"

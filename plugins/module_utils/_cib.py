@@ -80,6 +80,27 @@ def version_of(cib):
     return ".".join(cib.get(a, "0") for a in VERSION_ATTRS)
 
 
+def _dotted(value, pattern):
+    m = re.match(pattern, value or "")
+    return tuple(int(x) for x in m.groups()) if m else None
+
+
+def schema_version(cib):
+    """(major, minor) of validate-with="pacemaker-X.Y"; None for anything else
+    (pacemaker-next, a hand-written CIB): callers treat that as the newest."""
+    return _dotted(cib.get("validate-with"), r"pacemaker-(\d+)\.(\d+)$")
+
+
+def feature_set(cib):
+    """(major, minor) of crm_feature_set: the DC's Pacemaker on a live cluster,
+    the writing tool's offline; None when absent (treated as the newest)."""
+    return _dotted(cib.get("crm_feature_set"), r"(\d+)\.(\d+)")
+
+
+def at_least(version, wanted):
+    return version is None or version >= wanted
+
+
 def section(cib, name):
     """configuration/<name>, created if missing (only resources and
     constraints are guaranteed by the schema)."""
@@ -225,6 +246,7 @@ class Cib:
         self.retries = retries
         self.backoff = backoff
         self._patched = False
+        self._simulate_xml = None  # does crm_simulate have --output-as? (not in 2.0)
 
     @property
     def live(self):
@@ -300,7 +322,7 @@ class Cib:
             if (
                 newest is not None
                 and re.match(r"pacemaker-\d+\.\d+$", name)
-                and not os.path.exists(os.path.join(SCHEMA_DIR, name + ".rng"))
+                and not os.path.exists(os.path.join(schema_dir(), name + ".rng"))
             ):
                 # other schemas are installed, this one is not: written by a newer
                 # Pacemaker, which this one cannot validate (cibadmin says only
@@ -384,15 +406,26 @@ class Cib:
         try:
             with os.fdopen(fd, "wb") as f:
                 f.write(etree.tostring(tree))
-            args = ["crm_simulate", "--xml-file", path, "--simulate", "--output-as=xml"]
-            rc, out, err = self.run(args + list(flags))
+            args = ["crm_simulate", "--xml-file", path, "--simulate"] + list(flags)
+            if self._simulate_xml is not False:
+                rc, out, err = self.run(args + ["--output-as=xml"])
+                # Pacemaker 2.0's crm_simulate has no --output-as (it says so
+                # and exits 0): read its text summary instead, from then on
+                self._simulate_xml = "--output-as" not in err
+            if not self._simulate_xml:
+                rc, out, err = self.run(args)
         except OSError as exc:
             raise CibError("cannot run crm_simulate for the preview: %s" % exc)
         finally:
             os.unlink(path)
         if rc != 0:
             raise CibError("crm_simulate failed (exit %d): %s" % (rc, err.strip()))
-        result = etree.fromstring(out.encode("utf-8"))
+        if not self._simulate_xml:
+            return transition_summary(out)
+        try:
+            result = etree.fromstring(out.encode("utf-8"))
+        except etree.XMLSyntaxError as exc:
+            raise CibError("crm_simulate's output is not XML (%s): %s" % (exc, err.strip()))
         return [dict(a.attrib) for a in result.iterfind("actions/rsc_action")]
 
     def preview(self, current, planned, commands, extra=()):
@@ -498,6 +531,40 @@ class Cib:
             time.sleep(random.uniform(0, self.backoff * min(attempt, 10)))
 
 
+# "  * Move       web     ( rh1 -> n1 )  due to node availability"
+_SUMMARY_LINE = re.compile(r"^\s*\* (\S+)\s+(\S+)\s+\(\s*(.*?)\s*\)\s*(?:due to (.*?))?\s*$")
+
+
+def transition_summary(text):
+    """crm_simulate's text "Transition Summary" (Pacemaker 2.0) as the
+    rsc_action dicts its XML output gives (2.1 and later)."""
+    actions = []
+    lines = iter(text.splitlines())
+    for line in lines:
+        if line.strip() == "Transition Summary:":
+            break
+    for line in lines:
+        m = _SUMMARY_LINE.match(line)
+        if not m:
+            if line.strip():
+                break
+            continue
+        action = {"action": m.group(1).lower(), "resource": m.group(2)}
+        where = m.group(3).split("->")
+        if len(where) == 2:
+            left, right = where[0].split(), where[1].split()
+            if len(right) == 2:  # a role change: "( Slave -> Master n1 )"
+                action.update(role=" ".join(left), next_role=right[0], node=right[1])
+            else:
+                action.update(source=" ".join(left), dest=" ".join(right))
+        else:
+            action["node"] = m.group(3)
+        if m.group(4):
+            action["reason"] = m.group(4)
+        actions.append(action)
+    return actions
+
+
 def _set_ticket_state(cib, ticket, flag):
     """What crm_ticket (or booth) would write, applied to a copy for the
     preview. (crm_simulate's own --ticket-* flags drop the actions from its
@@ -520,26 +587,32 @@ def _set_ticket_state(cib, ticket, flag):
 
 
 _SCHEMAS = {}
-SCHEMA_DIR = "/usr/share/pacemaker"
+
+
+def schema_dir():
+    # where Pacemaker's own tools look: PCMK_schema_directory, if set
+    return os.environ.get("PCMK_schema_directory") or "/usr/share/pacemaker"
 
 
 def _schema(name):
     """Pacemaker's RelaxNG schema for validate-with=name, compiled once."""
-    if name not in _SCHEMAS:
-        path = os.path.join(SCHEMA_DIR, os.path.basename(name) + ".rng")
+    path = os.path.join(schema_dir(), os.path.basename(name) + ".rng")
+    if path not in _SCHEMAS:
         try:
-            _SCHEMAS[name] = (
+            _SCHEMAS[path] = (
                 etree.RelaxNG(etree.parse(path)) if name and os.path.exists(path) else None
             )
         except (etree.XMLSyntaxError, etree.RelaxNGParseError):
-            _SCHEMAS[name] = None
-    return _SCHEMAS[name]
+            _SCHEMAS[path] = None
+    return _SCHEMAS[path]
 
 
 def _newest_schema():
     """The newest pacemaker-X.Y schema installed, or None if there are none."""
     try:
-        names = [n[:-4] for n in os.listdir(SCHEMA_DIR) if re.match(r"pacemaker-\d+\.\d+\.rng$", n)]
+        names = [
+            n[:-4] for n in os.listdir(schema_dir()) if re.match(r"pacemaker-\d+\.\d+\.rng$", n)
+        ]
     except OSError:
         return None
     if not names:

@@ -16,6 +16,8 @@ from collections.abc import MutableMapping
 
 from ansible_collections.hacluster.pacemaker.plugins.module_utils import _validate as v
 from ansible_collections.hacluster.pacemaker.plugins.module_utils._cib import (
+    at_least,
+    feature_set,
     nvpairs,
     section,
     set_nvpairs,
@@ -28,8 +30,11 @@ except ImportError:  # pragma: no cover - reported by the module
 
 REMOTE_AGENT = ("ocf", "pacemaker", "remote")
 
-# What pcs 0.12 writes for ``add-remote``: the actions of the agent's metadata
-# (crm_resource --show-metadata ocf:pacemaker:remote), in name order.
+# What pcs writes for ``add-remote``: the actions of the agent's metadata
+# (crm_resource --show-metadata ocf:pacemaker:remote), in name order. Pacemaker
+# 2.0's agent has no reload-agent (OCF 1.1, Pacemaker 2.1.0, feature set
+# 3.10): pcs 0.10 leaves it out there, and so do we.
+RELOAD_AGENT_FEATURE_SET = (3, 10)
 REMOTE_DEFAULT_OPS = (
     ("migrate_from", "0s", "60s"),
     ("migrate_to", "0s", "60s"),
@@ -365,6 +370,7 @@ def plan_remote_nodes(plan, items, option="nodes"):
     reconnect_interval, operations, instance_attributes, meta_attributes."""
     index = NodeIndex(plan.cib)
     resources = section(plan.cib, "resources")
+    reload_agent = at_least(feature_set(plan.cib), RELOAD_AGENT_FEATURE_SET)
     seen = {}
     results = []
     for item in items:
@@ -422,7 +428,11 @@ def plan_remote_nodes(plan, items, option="nodes"):
             plan.created(own)
             index.by_id[name] = own
             index.remotes[name] = own
-            ops = [{"name": n, "interval": i, "timeout": t} for n, i, t in REMOTE_DEFAULT_OPS]
+            ops = [
+                {"name": n, "interval": i, "timeout": t}
+                for n, i, t in REMOTE_DEFAULT_OPS
+                if n != "reload-agent" or reload_agent
+            ]
             wanted_ops = dict((op["name"], op) for op in ops)
             for op in item.get("operations") or ():
                 wanted_ops[op["name"]] = op  # user's op replaces the default one

@@ -284,13 +284,10 @@ def booth_leaders(run, config_paths, booth_command="booth"):
     if not booth_command:
         return {}, "booth is not installed (no booth command in PATH or sbin)"
 
-    def run_booth(args, env=None, data=None):
-        return run([booth_command] + list(args[1:]), env=env, data=data)
-
     leaders, errors = {}, []
     for path in config_paths:
         try:
-            for name, info in _booth.Client(run_booth, path).tickets().items():
+            for name, info in _booth.Client(run, path, booth_command).tickets().items():
                 leaders.setdefault(name, info)
         except _cib.CibError as exc:
             errors.append("%s: %s" % (path, exc))

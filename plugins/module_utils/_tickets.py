@@ -15,7 +15,11 @@ __metaclass__ = type
 import re
 
 from ansible_collections.hacluster.pacemaker.plugins.module_utils import _validate as v
-from ansible_collections.hacluster.pacemaker.plugins.module_utils._cib import section
+from ansible_collections.hacluster.pacemaker.plugins.module_utils._cib import (
+    at_least,
+    schema_version,
+    section,
+)
 
 try:
     from lxml import etree
@@ -26,6 +30,21 @@ TICKET_NAME = re.compile(r"^[a-zA-Z0-9-]{1,63}\Z")  # pcs's rule
 LOSS_POLICIES = ("stop", "demote", "fence", "freeze")
 ROLES = ("Started", "Stopped", "Promoted", "Unpromoted", "Master", "Slave")
 RESOURCE_TAGS = ("primitive", "group", "clone", "master", "bundle")
+# Pacemaker 2.1 (schema pacemaker-3.7) renamed Master/Slave; 2.0's schemas know
+# only the old names, 3.0's (4.0) only the new ones. Like pcs, we write the
+# form the CIB's schema takes, whichever the user typed, and either form in
+# the CIB matches either form asked for.
+NEW_ROLES_SCHEMA = (3, 7)
+_LEGACY_ROLES = {"Promoted": "Master", "Unpromoted": "Slave"}
+_NEW_ROLES = dict((old, new) for new, old in _LEGACY_ROLES.items())
+
+
+def cib_role(cib, role):
+    """The spelling of ``role`` that this CIB's schema accepts."""
+    role = _NEW_ROLES.get(role, role)
+    if at_least(schema_version(cib), NEW_ROLES_SCHEMA):
+        return role
+    return _LEGACY_ROLES.get(role, role)
 
 
 def check_ticket_name(option, name):
@@ -105,11 +124,13 @@ def _matches(con, name, want):
             con.get("rsc") is None
             and len(sets) == 1
             and [r.get("id") for r in sets[0].findall("resource_ref")] == list(want["resources"])
-            and (sets[0].get("role") or None) == (want.get("role") or None)
+            and _same_role(sets[0].get("role"), want.get("role"))
         )
-    return con.get("rsc") == want["resource"] and (con.get("rsc-role") or None) == (
-        want.get("role") or None
-    )
+    return con.get("rsc") == want["resource"] and _same_role(con.get("rsc-role"), want.get("role"))
+
+
+def _same_role(have, want):
+    return _NEW_ROLES.get(have, have or None) == _NEW_ROLES.get(want, want or None)
 
 
 def _set_constraint(plan, constraints, name, want):
@@ -195,6 +216,8 @@ def plan_tickets(plan, items, option="tickets", bypass_booth=False):
         absent = item.get("state", "present") == "absent"
         keep = set()
         for want in [] if absent else item.get("constraints") or ():
+            if want.get("role"):
+                want = dict(want, role=cib_role(plan.cib, want["role"]))
             match = [c for c in mine if _matches(c, name, want)]
             if match:
                 con = match[0]

@@ -139,6 +139,12 @@ def check_interval(option, value):
             "optional unit (ms, s, m or min, h; e.g. 60, 60s, 5min) or an ISO 8601 "
             "duration of hours, minutes and seconds (e.g. PT1M, PT1H30M)" % (option, show(value))
         )
+    if ms == 0 and _ISO8601.match(value if isinstance(value, str) else str(value)):
+        # 2.0 and 2.1 read it as 0; 3.0's crm_time_parse_duration refuses it
+        return "%s: '%s' is a zero ISO 8601 duration, which Pacemaker 3.0 refuses: write 0" % (
+            option,
+            show(value),
+        )
     if ms > MAX_DURATION_MS:
         return "%s: '%s' is too long: Pacemaker durations are at most %d ms (about 24 days)" % (
             option,

@@ -465,7 +465,8 @@ def _run(module, p, items, option, manage_cib, values, conf, old_text, new_text)
     leaders = {}
     if not p["cib_file"]:
         try:
-            leaders = booth.tickets()  # facts; and what a grant starts from
+            # facts, and what a grant starts from (facts alone wait briefly)
+            leaders = booth.tickets(limit=60 if live_grants else 10)
         except CibError as exc:
             if live_grants:
                 module.fail_json(msg="grant: %s" % exc, changed=False)

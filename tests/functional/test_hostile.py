@@ -293,6 +293,13 @@ def _tasks(table, names):
     return tasks
 
 
+def _core_refused_nul(args, msg):
+    """ansible-core's AnsibleModule logs its arguments to syslog before the
+    module runs; with Python 3.13 (Debian 13's, in the trixie generation run)
+    a NUL byte makes that fail, so the task fails before any of our code."""
+    return "\\x00" in repr(args) and msg.startswith("Failed to log to syslog (embedded null")
+
+
 def test_hostile_inputs_fail_clearly_and_change_nothing(tmp_path, hostile_dir):
     before = _snapshot(str(hostile_dir))
     rc, data, proc = playbook(tmp_path, _tasks(FAILS, _names(hostile_dir)))
@@ -305,7 +312,7 @@ def test_hostile_inputs_fail_clearly_and_change_nothing(tmp_path, hostile_dir):
         raw = "%s %s %s" % (msg, res.get("module_stderr", ""), res.get("exception", ""))
         if any(m in raw for m in ("Traceback (most recent", "MODULE FAILURE", "Module failed:")):
             problems.append("[%s] %s %r: TRACEBACK %s" % (cls, module, args, msg[:300]))
-        elif not res.get("failed") or message not in msg:
+        elif not res.get("failed") or message not in msg and not _core_refused_nul(args, msg):
             problems.append("[%s] %s %r: %s" % (cls, module, args, msg or res))
     assert not problems, "\n".join(problems)
     assert _snapshot(str(hostile_dir)) == before

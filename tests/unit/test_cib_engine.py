@@ -150,7 +150,7 @@ def test_missing_tool_is_a_clear_error(tmp_path, monkeypatch):
 
 def test_unknown_schema_falls_back_to_a_pacemaker_patch(cib, monkeypatch):
     """Without Pacemaker's schema file for the CIB we let cibadmin validate."""
-    monkeypatch.setattr(_cib, "SCHEMA_DIR", "/nonexistent")
+    monkeypatch.setattr(_cib, "schema_dir", lambda: "/nonexistent")
     monkeypatch.setattr(_cib, "_SCHEMAS", {})
     before = epoch(cib)
     result = _cib.Cib(str(cib)).transaction(add_remote("rh1", "192.0.2.1"))

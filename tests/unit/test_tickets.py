@@ -5,7 +5,7 @@ import shutil
 import subprocess
 
 import pytest
-from cibfiles import canonical, config_of, new_cib, tool, verify
+from cibfiles import canonical, config_of, new_cib, pcs_role, tool, verify
 from lxml import etree
 
 from ansible_collections.hacluster.pacemaker.plugins.module_utils import _booth, _cib, _tickets
@@ -43,7 +43,7 @@ def test_constraints_are_what_pcs_writes(tmp_path):
     theirs = new_cib(tmp_path / "pcs.xml", *RESOURCES)
     for args in (
         ["T1", "web", "loss-policy=freeze"],
-        ["T1", "Promoted", "db-clone", "loss-policy=demote"],
+        ["T1", pcs_role("Promoted"), "db-clone", "loss-policy=demote"],
     ):
         subprocess.run(
             ["pcs", "-f", str(theirs), "constraint", "ticket", "add", *args],
@@ -64,6 +64,27 @@ def test_constraints_are_what_pcs_writes(tmp_path):
     content = theirs.read_bytes()
     assert not tickets(theirs, item).changed
     assert theirs.read_bytes() == content
+
+
+def test_either_role_spelling_matches_and_the_schema_picks_the_written_one(cib):
+    """Master/Slave and Promoted/Unpromoted are one role: a constraint written
+    with the legacy name (pcs 0.10, or by hand) is already there for either
+    spelling, and a new one gets the spelling this CIB's schema accepts."""
+    legacy = '<rsc_ticket id="t-db" ticket="T1" rsc="db-clone" rsc-role="Master"/>'
+    by_hand = new_cib(cib.parent / "by-hand.xml", *RESOURCES)
+    # (Pacemaker 3.0 still takes it, with a deprecation warning from crm_verify)
+    tool(by_hand, "cibadmin", "--create", "--scope", "constraints", "--xml-text", legacy)
+    content = by_hand.read_bytes()
+    for role in ("Promoted", "Master"):
+        item = {"name": "T1", "constraints": [{"resource": "db-clone", "role": role}]}
+        assert not tickets(by_hand, item).changed
+    assert by_hand.read_bytes() == content
+    item = {"name": "T2", "constraints": [{"resource": "db-clone", "role": "Master"}]}
+    assert tickets(cib, item).changed
+    verify(cib)
+    written = etree.parse(str(cib)).xpath("//rsc_ticket[@ticket='T2']/@rsc-role")
+    schema = _cib.schema_version(etree.parse(str(cib)).getroot())
+    assert written == ["Promoted" if schema >= (3, 7) else "Master"]
 
 
 def test_grant_standby_revoke_through_crm_ticket(cib):
@@ -248,7 +269,7 @@ def test_resource_sets_are_what_pcs_writes(tmp_path):
     theirs = new_cib(tmp_path / "pcs.xml", *extra)
     for args in (
         ["a", "b", "setoptions", "ticket=T1", "loss-policy=stop"],
-        ["a", "b", "role=Promoted", "setoptions", "ticket=T2"],
+        ["a", "b", "role=" + pcs_role("Promoted"), "setoptions", "ticket=T2"],
     ):
         subprocess.run(
             ["pcs", "-f", str(theirs), "constraint", "ticket", "set", *args],

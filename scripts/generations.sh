@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# The offline suites (tests/unit and tests/functional -m "not live") once per
+# Pacemaker generation, with that generation's own tools: each lab image
+# (LAB_SUITE=bullseye: Pacemaker 2.0.5 / pcs 0.10 / booth 1.0 / Python 3.9;
+# trixie: 3.0 / 0.12 / 1.2 / 3.13) runs as a plain container, and a directory
+# of wrappers puts its cibadmin, crm_*, pcs and booth first on PATH. The
+# modules of the functional suite run inside it too (its python3 is their
+# interpreter), so the engine meets that generation's Python, lxml and tools.
+# Test fixtures are made with the same tools: a CIB written by a newer
+# cibadmin names a schema an older Pacemaker refuses.
+# The default pytest step covers the host's generation (bookworm: 2.1.5 / 0.11).
+# Usage: scripts/generations.sh [SUITE...] [-- PYTEST_ARGS...]   (default: bullseye trixie)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+export PATH="$root/.venv/bin:$PATH"
+suites=(); while (($#)) && [[ $1 != -- ]]; do suites+=("$1"); shift; done
+(($#)) && shift  # the rest goes to pytest, e.g. -- -k preview
+((${#suites[@]})) || suites=(bullseye trixie)
+pytest_args=("$@")
+tools=(cibadmin crm_attribute crm_diff crm_mon crm_node crm_resource crm_shadow
+       crm_simulate crm_ticket crm_verify crmadmin iso8601 pacemakerd pcs booth boothd)
+mkdir -p "$HOME/.ansible"
+logs=$root/.build/generations
+mkdir -p "$logs"
+run_suite() {
+  local suite=$1
+  (
+    export LAB_SUITE=$suite
+    source lab/lib.sh
+    bash lab/build-images.sh node
+    image=$(lab_image node)
+    ctr=hacluster-gen-$suite
+    podman rm -f -t 0 "$ctr" >/dev/null 2>&1 || true
+    # The paths tests and Ansible hand to the tools, at the same place inside:
+    # pytest's and Ansible's temp dirs under /tmp, ~/.ansible, the checkout.
+    podman run -d --rm --name "$ctr" --network none --entrypoint sleep \
+      -v /tmp:/tmp -v "$HOME/.ansible:$HOME/.ansible" -v "$root:$root:ro" \
+      --label "$LAB_LABEL" "$image" infinity >/dev/null
+    trap 'podman rm -f -t 0 "$ctr" >/dev/null 2>&1 || true' EXIT
+    bin=$root/.build/generations/$suite/bin
+    rm -rf "$bin" && mkdir -p "$bin"
+    # nsenter into the container's mount namespace: its files, our process
+    # (environment, stdin, exit code as they are), ~5 ms instead of podman
+    # exec's ~200 ms per call. PATH is the container's, so that the wrapper
+    # (visible inside through the checkout) does not find itself.
+    pid=$(podman inspect -f '{{.State.Pid}}' "$ctr")
+    # shellcheck disable=SC2016  # expanded when a wrapper runs
+    body='case $PWD in /tmp*|"$HOME"/.ansible*|'"$root"'*) wd=$PWD ;; *) wd=/ ;; esac
+exec nsenter --target '"$pid"' --mount --wd="$wd" -- \
+  env -u PCMK_schema_directory PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+  "$(basename "$0")" "$@"'
+    for t in "${tools[@]}" python3; do
+      podman exec "$ctr" sh -c "command -v $t" >/dev/null || continue
+      printf '#!/usr/bin/env bash\n%s\n' "$body" > "$bin/$t"
+      chmod +x "$bin/$t"
+    done
+    echo "generations: $suite: $(podman exec "$ctr" sh -c 'cibadmin --version | head -n1; echo pcs $(pcs --version)')" \
+         "$(podman exec "$ctr" dpkg-query -W -f='booth ${Version}' booth)," \
+         "$("$bin/python3" --version), lxml $("$bin/python3" -c 'import lxml.etree as e; print(e.__version__)')" | tr '\n' ' '
+    echo
+    export PATH="$bin:$PATH" HACLUSTER_TEST_MODULE_PYTHON=$bin/python3
+    # the engine in this (host) Python validates with that Pacemaker's schemas,
+    # as its own tools would (the wrappers unset it again for the tools)
+    export PCMK_schema_directory=/proc/$pid/root/usr/share/pacemaker
+    # test_checkout_used runs molecule on the lab; test_role_ticket_spec reads
+    # role files only: neither touches a Pacemaker tool
+    prc=0
+    pytest tests/unit tests/functional -m "not live" -p no:cacheprovider \
+      --basetemp="/tmp/hacluster-gen-$suite" \
+      --deselect tests/functional/test_checkout_used.py \
+      --deselect tests/unit/test_role_ticket_spec.py "${pytest_args[@]}" || prc=$?
+    ((prc == 5)) && echo "generations: $suite: pytest collected no tests" >&2
+    exit $prc
+  )
+}
+# the suites side by side (they mostly wait on ansible-playbook), each into
+# its own log, printed when all are done
+pids=()
+for suite in "${suites[@]}"; do
+  run_suite "$suite" > "$logs/$suite.log" 2>&1 &
+  pids+=($!)
+done
+rc=0
+for i in "${!suites[@]}"; do
+  src=0; wait "${pids[$i]}" || src=$?
+  echo "=== generations: ${suites[$i]}: exit $src"
+  cat "$logs/${suites[$i]}.log"
+  ((src == 0)) || { echo "generations: ${suites[$i]}: FAILED" >&2; rc=1; }
+done
+exit $rc
