@@ -50,8 +50,10 @@ run_suite() {
 exec nsenter --target '"$pid"' --mount --wd="$wd" -- \
   env -u PCMK_schema_directory PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
   "$(basename "$0")" "$@"'
-    for t in "${tools[@]}" python3; do
-      podman exec "$ctr" sh -c "command -v $t" >/dev/null || continue
+    # a wrapper for each tool this image has (one exec asks for all of them)
+    # shellcheck disable=SC2016  # expanded inside the container
+    for t in $(podman exec "$ctr" sh -c 'for t; do command -v "$t" >/dev/null && echo "$t"; done' \
+                 sh "${tools[@]}" python3); do
       printf '#!/usr/bin/env bash\n%s\n' "$body" > "$bin/$t"
       chmod +x "$bin/$t"
     done

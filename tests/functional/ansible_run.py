@@ -28,9 +28,12 @@ def playbook(
     diff=False,
     forks=5,
     gather_facts=False,
+    module_defaults=None,
 ):
     """Write a play with ``tasks`` and run it; returns (rc, parsed json, raw)."""
     play = [{"hosts": hosts, "gather_facts": gather_facts, "tasks": tasks}]
+    if module_defaults:
+        play[0]["module_defaults"] = module_defaults
     path = tmp_path / ("play-%d.yml" % len(list(tmp_path.glob("play-*.yml"))))
     path.write_text(yaml.safe_dump(play, sort_keys=False))
     if inventory is None:
@@ -72,6 +75,16 @@ def playbook(
 def results(data, task_index=0):
     """host -> result of the task_index-th task of the first play."""
     return data["plays"][0]["tasks"][task_index]["hosts"]
+
+
+def failures(data):
+    """The messages of every failed task result of the first play, any host."""
+    return [
+        res.get("msg", "")
+        for task in data["plays"][0]["tasks"]
+        for res in task["hosts"].values()
+        if res.get("failed")
+    ]
 
 
 def result(data, task_index=0, host="localhost"):

@@ -1,42 +1,12 @@
 """module_defaults for the action group hacluster.pacemaker.pacemaker (meta/runtime.yml)."""
 
-import json
 import os
-import subprocess
 
-import yaml
-from ansible_run import ANSIBLE_BIN, COLLECTIONS, MODULE_PYTHON
+from ansible_run import playbook
 
 from cibfiles import new_cib, verify
 
 DUMMY = '<primitive id="%s" class="ocf" provider="pacemaker" type="Dummy"/>'
-
-
-def run_play(tmp_path, play):
-    path = tmp_path / "play.yml"
-    path.write_text(yaml.safe_dump(play, sort_keys=False))
-    inventory = tmp_path / "inventory.ini"
-    inventory.write_text(
-        "localhost ansible_connection=local ansible_python_interpreter=%s\n" % MODULE_PYTHON
-    )
-    env = dict(
-        os.environ,
-        ANSIBLE_COLLECTIONS_PATH=str(COLLECTIONS),
-        ANSIBLE_STDOUT_CALLBACK="ansible.posix.json",
-        ANSIBLE_NOCOLOR="1",
-        ANSIBLE_LOCAL_TEMP=str(tmp_path / "ansible-local"),
-    )
-    proc = subprocess.run(
-        [str(ANSIBLE_BIN / "ansible-playbook"), "-i", str(inventory), str(path)],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    data = json.loads(proc.stdout[proc.stdout.index("{") :])
-    tasks = data["plays"][0]["tasks"]
-    return proc, [t["hosts"]["localhost"] for t in tasks]
 
 
 def test_group_module_defaults_set_cib_file(tmp_path):
@@ -45,56 +15,50 @@ def test_group_module_defaults_set_cib_file(tmp_path):
     not in the group, is not given it."""
     cib = new_cib(tmp_path / "cib.xml", DUMMY % "vm1", DUMMY % "web")
     conf = tmp_path / "booth.conf"
-    play = [
+    defaults = {"group/hacluster.pacemaker.pacemaker": {"cib_file": str(cib)}}
+    tasks = [
         {
-            "name": "group defaults",
-            "hosts": "localhost",
-            "gather_facts": False,
-            "module_defaults": {"group/hacluster.pacemaker.pacemaker": {"cib_file": str(cib)}},
-            "tasks": [
-                {
-                    "hacluster.pacemaker.pacemaker_remote_node": {
-                        "name": "rh1",
-                        "server": "192.0.2.5",
-                    }
-                },
-                {
-                    "hacluster.pacemaker.guest_node": {
-                        "name": "gh1",
-                        "resource": "vm1",
-                        "remote_addr": "192.0.2.6",
-                    }
-                },
-                {
-                    "hacluster.pacemaker.booth_config": {
-                        "config_file": str(conf),
-                        "sites": ["192.0.2.101", "192.0.2.102"],
-                        "arbitrators": ["192.0.2.41"],
-                        "site_ip": "192.0.2.101",
-                        "manage": ["config", "cib"],
-                    }
-                },
-                {
-                    "hacluster.pacemaker.booth_ticket": {
-                        "name": "apacheticket",
-                        "config_file": str(conf),
-                        "constraints": [{"resource": "web"}],
-                    }
-                },
-                {"hacluster.pacemaker.status_info": {"booth_config_files": [str(conf)]}},
-                {
-                    "hacluster.pacemaker.authkey": {
-                        "path": str(tmp_path / "authkey"),
-                        "generate": True,
-                        "owner": str(os.getuid()),
-                        "group": str(os.getgid()),
-                    }
-                },
-            ],
-        }
+            "hacluster.pacemaker.pacemaker_remote_node": {
+                "name": "rh1",
+                "server": "192.0.2.5",
+            }
+        },
+        {
+            "hacluster.pacemaker.guest_node": {
+                "name": "gh1",
+                "resource": "vm1",
+                "remote_addr": "192.0.2.6",
+            }
+        },
+        {
+            "hacluster.pacemaker.booth_config": {
+                "config_file": str(conf),
+                "sites": ["192.0.2.101", "192.0.2.102"],
+                "arbitrators": ["192.0.2.41"],
+                "site_ip": "192.0.2.101",
+                "manage": ["config", "cib"],
+            }
+        },
+        {
+            "hacluster.pacemaker.booth_ticket": {
+                "name": "apacheticket",
+                "config_file": str(conf),
+                "constraints": [{"resource": "web"}],
+            }
+        },
+        {"hacluster.pacemaker.status_info": {"booth_config_files": [str(conf)]}},
+        {
+            "hacluster.pacemaker.authkey": {
+                "path": str(tmp_path / "authkey"),
+                "generate": True,
+                "owner": str(os.getuid()),
+                "group": str(os.getgid()),
+            }
+        },
     ]
-    proc, res = run_play(tmp_path, play)
-    assert proc.returncode == 0, proc.stdout[-3000:]
+    rc, data, proc = playbook(tmp_path, tasks, module_defaults=defaults)
+    res = [t["hosts"]["localhost"] for t in data["plays"][0]["tasks"]]
+    assert rc == 0, proc.stdout[-3000:]
     assert [r["changed"] for r in res] == [True, True, True, True, False, True]
     verify(cib)
     text = cib.read_text()
@@ -110,6 +74,7 @@ def test_group_module_defaults_set_cib_file(tmp_path):
     assert [n["name"] for n in status["guest_nodes"]] == ["gh1"]
     assert [t["name"] for t in status["tickets"]] == ["apacheticket"]
     # the same play again: nothing to do, through the same defaults
-    proc, res = run_play(tmp_path, play)
-    assert proc.returncode == 0, proc.stdout[-3000:]
+    rc, data, proc = playbook(tmp_path, tasks, module_defaults=defaults)
+    res = [t["hosts"]["localhost"] for t in data["plays"][0]["tasks"]]
+    assert rc == 0, proc.stdout[-3000:]
     assert not any(r["changed"] for r in res)

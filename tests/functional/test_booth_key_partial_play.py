@@ -4,7 +4,7 @@ give: it never generates a key the other members would not get."""
 
 import os
 
-from ansible_run import MODULE_PYTHON, playbook
+from ansible_run import MODULE_PYTHON, failures, playbook
 
 SITES, ARBITRATORS = ["192.0.2.1", "192.0.2.2"], ["192.0.2.3"]
 
@@ -43,7 +43,7 @@ def key_step(tmp_path, limit):
         tmp_path, [task], hosts="all", inventory=inventory(tmp_path), extra_args=["--limit", limit]
     )
     tasks = data["plays"][0]["tasks"]
-    failed = [r.get("msg", "") for t in tasks for r in t["hosts"].values() if r.get("failed")]
+    failed = failures(data)
     changed = [t["task"]["name"] for t in tasks for r in t["hosts"].values() if r.get("changed")]
     return rc, failed, changed
 

@@ -4,7 +4,7 @@ cluster in another inventory or AWX job, the key from a credential) passes."""
 
 import base64
 
-from ansible_run import MODULE_PYTHON, playbook
+from ansible_run import MODULE_PYTHON, failures, playbook
 
 KEY = base64.b64encode(bytes(range(64))).decode()
 
@@ -27,14 +27,8 @@ def validate(tmp_path, groups, **role_vars):
         },
         "vars": role_vars,
     }
-    rc, data, proc = playbook(tmp_path, [task], hosts="all", inventory=inventory)
-    failed = [
-        res.get("msg", "")
-        for task in data["plays"][0]["tasks"]
-        for res in task["hosts"].values()
-        if res.get("failed")
-    ]
-    return rc, failed
+    rc, data, _proc = playbook(tmp_path, [task], hosts="all", inventory=inventory)
+    return rc, failures(data)
 
 
 def test_remote_nodes_alone_with_the_key_given_pass(tmp_path):
