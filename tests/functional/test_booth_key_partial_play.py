@@ -2,6 +2,7 @@
 reach every booth member, as per-site inventories, AWX job slices or --limit
 give: it never generates a key the other members would not get."""
 
+import base64
 import os
 
 from ansible_run import MODULE_PYTHON, failures, playbook
@@ -25,7 +26,7 @@ def inventory(tmp_path):
     return path
 
 
-def key_step(tmp_path, limit):
+def key_step(tmp_path, limit, **role_vars):
     task = {
         "name": "booth key",
         "ansible.builtin.include_role": {
@@ -37,6 +38,7 @@ def key_step(tmp_path, limit):
             "booth_arbitrators": ARBITRATORS,
             "booth_key_owner": "root",
             "booth_key_group": "root",
+            **role_vars,
         },
     }
     rc, data, proc = playbook(
@@ -72,3 +74,19 @@ def test_a_member_that_has_its_key_is_left_alone(tmp_path):
     rc, failed, changed = key_step(tmp_path, "s0")
     assert rc == 0 and not failed and not changed
     assert key.read_bytes() == before
+
+
+def test_a_key_given_as_credential_reaches_each_play_alike(tmp_path):
+    """booth_key_b64 (an AWX credential): one play per member, each installs
+    the same key, and the same-key check passes."""
+    key = b"\x01" + os.urandom(63)
+    b64 = base64.b64encode(key).decode()
+    # a changed key notifies the restart handlers: no booth runs here to restart
+    no_restart = {"__booth_site_leader": "", "booth_manage_arbitrator_service": False}
+    for member in ("s0", "s1", "a0"):
+        rc, failed, changed = key_step(tmp_path, member, booth_key_b64=b64, **no_restart)
+        assert rc == 0 and not failed, failed
+        assert changed, changed
+    assert {(tmp_path / h / "booth.key").read_bytes() for h in ("s0", "s1", "a0")} == {key}
+    rc, failed, changed = key_step(tmp_path, "all", booth_key_b64=b64, **no_restart)
+    assert rc == 0 and not failed and not changed

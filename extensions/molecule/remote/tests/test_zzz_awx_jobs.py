@@ -1,0 +1,186 @@
+"""AWX-style jobs (docs/awx.md) converge the lab from remote and guest hosts
+that are not set up: no CIB entry, pacemaker_remote stopped, no authkey on
+any host. Each job runs through ansible-runner with the collection installed
+from its tarball and the authkey injected as a credential would.
+
+- two job templates on separate inventories: the cluster's, then the remote
+  nodes' (which names the cluster nodes it joins, limited to its own hosts);
+- the playbook as 3 concurrent job slices: AWX's slicing of the hosts
+  (ordered by name, every third), each slice a --limit of the inventory.
+
+Runs last (file order): it removes and re-adds both nodes."""
+
+import base64
+import functools
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+
+import pytest
+from remote_lab import (
+    ALL_HOSTS,
+    AUTHKEY,
+    CLUSTER,
+    INVENTORY,
+    REMOTE_HOSTS,
+    ROOT,
+    fingerprints,
+    lab,
+    wait_online,
+)
+
+sys.path.insert(0, str(ROOT / "tests"))
+from awx_job import Job, install_collection, lab_inventory  # noqa: E402
+
+pytestmark = pytest.mark.skipif(
+    os.environ.get("LAB_SUITE") not in (None, ""),
+    reason="AWX-style jobs run on the default lab suite only",
+)
+
+
+@pytest.fixture(scope="module")
+def collections(tmp_path_factory):
+    return install_collection(tmp_path_factory.mktemp("awx-collection"))
+
+
+@pytest.fixture(scope="module")
+def credential():
+    """The custom credential's value: the cluster's current key, as an admin
+    who creates the credential for a running cluster would take it."""
+    key = base64.b64decode(lab("node1").check_output(f"base64 -w0 {AUTHKEY}"))
+    return {"pacemaker_remote_authkey": base64.b64encode(key).decode()}, hashlib.sha256(
+        key
+    ).hexdigest()
+
+
+def adhoc(host, module, args):
+    env = dict(os.environ, ANSIBLE_NOCOLOR="1")
+    env.setdefault("CONTAINERS_CONF", str(ROOT / "lab" / "containers.conf"))
+    cmd = ["ansible", "-i", str(INVENTORY), host, "-m", module, "-a", json.dumps(args)]
+    proc = subprocess.run(cmd, env=env, cwd=ROOT, capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def undo_remote_side():
+    """Back to a cluster without remote or guest nodes, and no key anywhere."""
+    adhoc(
+        "node1", "hacluster.pacemaker.pacemaker_remote_node", {"name": "remote1", "state": "absent"}
+    )
+    adhoc("node1", "hacluster.pacemaker.guest_node", {"name": "guest1", "state": "absent"})
+    for h in REMOTE_HOSTS:
+        lab(h).check_output("systemctl stop pacemaker_remote")
+    for h in ALL_HOSTS:
+        lab(h).check_output(f"rm -f {AUTHKEY}")
+    assert not {"remote1", "guest1"} & node_names()
+
+
+def node_names():
+    cib = ET.fromstring(lab("node1").check_output("crm_mon --one-shot --output-as=xml --inactive"))
+    return {n.get("name") for n in cib.iterfind("nodes/node")}
+
+
+def assert_converged(jobs, sha256):
+    for job in jobs:
+        assert job.ok, job.summary()
+        assert not job.leaks(), job.leaks()
+    assert wait_online(CLUSTER + REMOTE_HOSTS, timeout=120), node_names()
+    assert fingerprints() == dict.fromkeys(ALL_HOSTS, sha256)
+    assert set(lab(h).service("pacemaker_remote").is_running for h in REMOTE_HOSTS) == {True}
+    cib = ET.fromstring(lab("node1").check_output("cibadmin --query --scope resources"))
+    assert len(cib.findall(".//primitive[@id='remote1'][@type='remote']")) == 1
+    assert (
+        len(
+            cib.findall(".//primitive[@id='guest1-vm']/meta_attributes/nvpair[@name='remote-node']")
+        )
+        == 1
+    )
+    verify = lab("node1").run("crm_verify --live-check")
+    assert verify.rc == 0, verify.stdout + verify.stderr
+
+
+def test_cluster_and_remote_nodes_in_two_jobs(tmp_path, collections, credential):
+    extravars, sha256 = credential
+    undo_remote_side()
+    remote_nodes_job = functools.partial(
+        Job,
+        tmp_path,
+        collections=collections,
+        inventory=lab_inventory(INVENTORY, ALL_HOSTS),
+        playbook="hacluster.pacemaker.remote_nodes",
+        limit="remote_nodes:guest_nodes",
+    )
+    # the remote nodes' job first: refused before the CIB is touched
+    epoch = cib_epoch()
+    early = remote_nodes_job(
+        "remote-nodes-early", credential=dict(extravars, pacemaker_remote_wait_timeout=6)
+    ).run()
+    assert not early.ok
+    assert any(
+        "The cluster nodes ['node1', 'node2'] do not hold the key" in m
+        for m in early.failed_messages()
+    ), early.summary()
+    assert cib_epoch() == epoch
+    cluster = Job(
+        tmp_path,
+        "cluster",
+        collections,
+        lab_inventory(INVENTORY, CLUSTER),
+        "hacluster.pacemaker.remote_nodes",
+        extravars,
+    ).run()
+    assert cluster.ok, cluster.summary()
+    assert fingerprints_of(CLUSTER) == dict.fromkeys(CLUSTER, sha256)
+    remote = remote_nodes_job("remote-nodes", credential=extravars).run()
+    assert_converged([cluster, remote], sha256)
+    assert set(remote.changed()) <= set(REMOTE_HOSTS)  # the cluster nodes were only read
+
+
+def cib_epoch():
+    cib = ET.fromstring(lab("node1").check_output("cibadmin --query"))
+    return cib.get("admin_epoch"), cib.get("epoch")
+
+
+def fingerprints_of(hosts):
+    return {h: lab(h).check_output(f"sha256sum {AUTHKEY}").split()[0] for h in hosts}
+
+
+def test_three_concurrent_job_slices(tmp_path, collections, credential):
+    extravars, sha256 = credential
+    undo_remote_side()
+    hosts = sorted(ALL_HOSTS)  # AWX slices the inventory's hosts by name: hosts[i::count]
+    slices = [hosts[i::3] for i in range(3)]
+    jobs = [
+        Job(
+            tmp_path,
+            "slice%d" % (i + 1),
+            collections,
+            lab_inventory(INVENTORY, ALL_HOSTS),
+            "hacluster.pacemaker.remote_nodes",
+            extravars,
+            limit=",".join(part),
+        ).start()
+        for i, part in enumerate(slices)
+    ]
+    for job in jobs:
+        job.wait()
+    assert_converged(jobs, sha256)
+    # and the slices again: nothing left to do
+    again = [
+        Job(
+            tmp_path,
+            "slice%d-again" % (i + 1),
+            collections,
+            lab_inventory(INVENTORY, ALL_HOSTS),
+            "hacluster.pacemaker.remote_nodes",
+            extravars,
+            limit=",".join(part),
+        ).start()
+        for i, part in enumerate(slices)
+    ]
+    for job in again:
+        job.wait()
+        assert job.ok, job.summary()
+        assert not any(job.changed().values()), (job.changed(), job.summary())
