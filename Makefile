@@ -6,7 +6,7 @@ export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/.build/collections
 export PYTHONPATH := $(CURDIR)/.build/collections
 export CONTAINERS_CONF := $(CURDIR)/lab/containers.conf
 
-.PHONY: deps test unit functional compat generations sanity lint docs docsite lab lab-down bench
+.PHONY: deps test unit functional compat generations sanity lint docs docsite ee lab lab-down bench
 
 deps:
 	bash scripts/host-deps.sh
@@ -39,6 +39,11 @@ docs: deps
 # docs/docsite/rst/*.rst from the guides (docs/*.md), after editing a guide
 docsite: deps
 	$(VENV)/bin/python scripts/docsite.py
+
+# the execution environment (execution-environment.yml) built here with a local
+# base image and no Galaxy, and a job run in it through ansible-runner (tests/ee)
+ee: deps
+	bash scripts/ee.sh
 
 lab: deps
 	bash lab/main.sh

@@ -25,6 +25,8 @@ step "oldest controller and Python 3.6 modules (ansible-core 2.16, offline funct
   bash scripts/compat.sh
 step "offline suites on Pacemaker 2.0 and 3.0 (the lab images' tools, Python and lxml)" \
   bash scripts/generations.sh
+step "execution environment (ansible-builder on a local base, jobs in it through ansible-runner)" \
+  bash scripts/ee.sh
 step "ansible-test sanity" bash scripts/sanity.sh
 step "lint (ansible-lint production, ruff)" bash scripts/lint.sh
 step "docs (antsibull-docs, changelog lint)" bash scripts/docs.sh
