@@ -624,15 +624,19 @@ def _config_bytes(cib):
     return etree.tostring(cib.find("configuration"))
 
 
-def nvset(parent, tag, plan, create=True):
+def nvset(parent, tag, plan, create=True, first=False):
     """The first <tag> (meta_attributes/instance_attributes) of parent, as pcs
-    uses it; created with pcs's id ``<parent>-<tag>`` when missing."""
+    uses it; created with pcs's id ``<parent>-<tag>`` when missing: as the
+    first child with ``first`` (pcs's arrange_first_nvset), else before the
+    operations."""
     found = parent.find(tag)
     if found is None and create:
         found = etree.Element(tag, id=plan.ids.allocate("%s-%s" % (parent.get("id"), tag)))
         # schema order: meta/instance attribute sets come before operations
         ops = parent.find("operations")
-        if ops is not None:
+        if first:
+            parent.insert(0, found)
+        elif ops is not None:
             ops.addprevious(found)
         else:
             parent.append(found)
@@ -649,7 +653,7 @@ def nvpairs(parent, tag):
     return values
 
 
-def set_nvpairs(parent, tag, wanted, plan):
+def set_nvpairs(parent, tag, wanted, plan, first=False):
     """Make parent's <tag> sets hold wanted {name: value}. A value of None
     removes the name. Existing pairs are updated where they are; new ones are
     appended to the first set, in name order like pcs. Emptied sets are kept:
@@ -670,7 +674,7 @@ def set_nvpairs(parent, tag, wanted, plan):
                 pending.pop(name)
     additions = sorted((k, v) for k, v in pending.items() if v is not None)
     if additions:
-        target = nvset(parent, tag, plan)
+        target = nvset(parent, tag, plan, first=first)
         for name, value in additions:
             etree.SubElement(
                 target,

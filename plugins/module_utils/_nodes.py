@@ -48,6 +48,12 @@ REMOTE_DEFAULT_OPS = (
 GUEST_META = ("remote-node", "remote-addr", "remote-port", "remote-connect-timeout")
 # options that must be set through their own module option
 REMOTE_RESERVED = ("server", "port", "reconnect_interval")
+# Node modes: permanent node attributes, written as `pcs node standby NAME` /
+# `pcs node maintenance NAME` (crm_attribute) write them, removed as the
+# unstandby / unmaintenance commands remove them.
+NODE_MODES = ("standby", "maintenance")
+# Pacemaker's crm_is_true()
+_TRUE = ("true", "on", "yes", "y", "1")
 # instance attributes holding durations: compared by value, so "60" == "1min"
 _DURATION_ATTRS = ("reconnect_interval", "remote-connect-timeout")
 
@@ -201,7 +207,7 @@ def _same(name, old, new):
     return str(old) == str(new)
 
 
-def _converge_nvpairs(plan, prim, tag, wanted):
+def _converge_nvpairs(plan, prim, tag, wanted, first=False):
     """set_nvpairs, but leave values that already mean the same."""
     current = nvpairs(prim, tag)
     needed = {
@@ -212,7 +218,36 @@ def _converge_nvpairs(plan, prim, tag, wanted):
     needed = {k: val for k, val in needed.items() if not (val is None and k not in current)}
     if needed:
         plan.touch(prim)
-        set_nvpairs(prim, tag, needed, plan)
+        set_nvpairs(prim, tag, needed, plan, first=first)
+
+
+def node_modes(cib, name):
+    """{standby: bool, maintenance: bool} of a remote or guest node."""
+    found = cib.xpath("configuration/nodes/node[@uname=$n]", n=name)
+    attrs = nvpairs(found[0], "instance_attributes") if found else {}
+    return dict((k, (attrs.get(k) or "").lower() in _TRUE) for k in NODE_MODES)
+
+
+def _converge_node_modes(plan, name, item):
+    wanted = dict((k, item[k]) for k in NODE_MODES if item.get(k) is not None)
+    current = node_modes(plan.cib, name)
+    changes = dict((k, "on" if on else None) for k, on in wanted.items() if current[k] != bool(on))
+    if not changes:
+        return
+    nodes = section(plan.cib, "nodes")
+    found = nodes.xpath("node[@uname=$n]", n=name)
+    node = (
+        found[0] if found else etree.SubElement(nodes, "node", id=name, uname=name, type="remote")
+    )
+    attrs = node.find("instance_attributes")
+    if attrs is None:
+        # crm_attribute's id; the node's own id is the connection's, so the
+        # set (unique) is what the plan records
+        attrs = etree.SubElement(node, "instance_attributes", id=plan.ids.allocate("nodes-" + name))
+        plan.created(attrs)
+    else:
+        plan.touch(attrs)
+    set_nvpairs(node, "instance_attributes", changes, plan)
 
 
 def _op_id(plan, rsc_id, name, interval):
@@ -456,7 +491,9 @@ def plan_remote_nodes(plan, items, option="nodes"):
             _converge_nvpairs(plan, own, "meta_attributes", dict(item["meta_attributes"]))
         if item.get("operations"):
             _converge_operations(plan, own, item["operations"])
+        _converge_node_modes(plan, name, item)
         facts = remote_facts(own)
+        facts.update(node_modes(plan.cib, name))
         facts["state"] = "present"
         results.append(facts)
     plan.facts["nodes"] = results
@@ -574,15 +611,19 @@ def plan_guest_nodes(plan, items, option="nodes"):
             "remote-port": _str(item.get("remote_port")),
             "remote-connect-timeout": item.get("remote_connect_timeout"),
         }
+        # a new set goes first, where pcs cluster node add-guest puts it
         _converge_nvpairs(
             plan,
             resource,
             "meta_attributes",
             {k: val for k, val in wanted.items() if val is not None},
+            first=True,
         )
         index.guests[name] = resource
         index.addresses[address or name] = name
+        _converge_node_modes(plan, name, item)
         facts = guest_facts(resource)
+        facts.update(node_modes(plan.cib, name))
         facts["state"] = "present"
         results.append(facts)
     plan.facts["nodes"] = results

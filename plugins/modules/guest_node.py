@@ -48,6 +48,21 @@ options:
         a Pacemaker duration (see O(hacluster.pacemaker.pacemaker_remote_node#module:reconnect_interval) for
         the forms accepted).
     type: str
+  standby:
+    description:
+      - V(true) puts the node in standby, as C(pcs node standby NAME) does; Pacemaker moves its resources away
+        and places none there. V(false) takes it out of standby (C(pcs node unstandby NAME)). Left as it is
+        when omitted.
+      - Written as the permanent node attribute C(standby=on) in the CIB's C(nodes) section, where
+        C(crm_attribute) and pcs write it; a node pcs put in standby is already there. In check mode,
+        RV(preview) shows what would move.
+    type: bool
+  maintenance:
+    description:
+      - V(true) puts the node in maintenance mode, as C(pcs node maintenance NAME) does; Pacemaker stops
+        monitoring, starting and stopping its resources and leaves them as they are. V(false) ends it
+        (C(pcs node unmaintenance NAME)). Left as it is when omitted.
+    type: bool
   state:
     description:
       - V(present) sets the meta attributes; V(absent) removes exactly the four C(remote-*) meta attributes
@@ -78,6 +93,12 @@ options:
       remote_connect_timeout:
         description: See O(remote_connect_timeout).
         type: str
+      standby:
+        description: See O(standby).
+        type: bool
+      maintenance:
+        description: See O(maintenance).
+        type: bool
       state:
         description: State of this guest; the top-level O(state) when not given.
         type: str
@@ -104,6 +125,13 @@ EXAMPLES = r"""
     remote_connect_timeout: 30s
   run_once: true
 
+- name: Put guest1 in maintenance mode (its resources are left alone, not monitored)
+  hacluster.pacemaker.guest_node:
+    name: guest1
+    resource: vm1
+    maintenance: true
+  run_once: true
+
 - name: Stop vm1 being a guest node (the resource stays)
   hacluster.pacemaker.guest_node:
     name: guest1
@@ -126,6 +154,36 @@ nodes:
   returned: always
   type: list
   elements: dict
+  contains:
+    name:
+      description: Guest node name.
+      type: str
+    resource:
+      description: The resource that is the guest.
+      type: str
+    state:
+      description: V(present) or V(absent).
+      type: str
+    remote_addr:
+      description: Address the cluster connects to.
+      type: str
+      returned: when present
+    remote_port:
+      description: Port, or null when Pacemaker's default (3121) applies.
+      type: int
+      returned: when present
+    remote_connect_timeout:
+      description: The remote-connect-timeout meta attribute.
+      type: str
+      returned: when present
+    standby:
+      description: Whether the node is in standby.
+      type: bool
+      returned: when present
+    maintenance:
+      description: Whether the node is in maintenance mode.
+      type: bool
+      returned: when present
   sample:
     - name: guest1
       resource: vm1
@@ -133,6 +191,8 @@ nodes:
       remote_addr: 192.0.2.31
       remote_port: null
       remote_connect_timeout: 30s
+      standby: false
+      maintenance: false
 cib_version_before:
   description: CIB version (admin_epoch.epoch.num_updates) read before the change.
   returned: always
@@ -153,6 +213,8 @@ ITEM_SPEC = dict(
     remote_addr=dict(type="str"),
     remote_port=dict(type="int"),
     remote_connect_timeout=dict(type="str"),
+    standby=dict(type="bool"),
+    maintenance=dict(type="bool"),
 )
 
 

@@ -87,6 +87,21 @@ options:
       - Meta attributes of the connection resource, for example C(target-role).
       - A value of V(null) removes the attribute; booleans are written V(true)/V(false).
     type: dict
+  standby:
+    description:
+      - V(true) puts the node in standby, as C(pcs node standby NAME) does; Pacemaker moves its resources away
+        and places none there. V(false) takes it out of standby (C(pcs node unstandby NAME)). Left as it is
+        when omitted.
+      - Written as the permanent node attribute C(standby=on) in the CIB's C(nodes) section, where
+        C(crm_attribute) and pcs write it; a node pcs put in standby is already there. In check mode,
+        RV(preview) shows what would move.
+    type: bool
+  maintenance:
+    description:
+      - V(true) puts the node in maintenance mode, as C(pcs node maintenance NAME) does; Pacemaker stops
+        monitoring, starting and stopping its resources and leaves them as they are. V(false) ends it
+        (C(pcs node unmaintenance NAME)). Left as it is when omitted.
+    type: bool
   state:
     description:
       - V(present) creates the node or repairs its definition in place.
@@ -137,6 +152,12 @@ options:
       meta_attributes:
         description: See O(meta_attributes).
         type: dict
+      standby:
+        description: See O(standby).
+        type: bool
+      maintenance:
+        description: See O(maintenance).
+        type: bool
       state:
         description: State of this node; the top-level O(state) when not given.
         type: str
@@ -180,6 +201,19 @@ EXAMPLES = r"""
   hacluster.pacemaker.pacemaker_remote_node:
     name: remote3
     cib_file: /tmp/cib.xml
+
+- name: Put remote1 in standby (its resources move away), as pcs node standby remote1 does
+  hacluster.pacemaker.pacemaker_remote_node:
+    name: remote1
+    standby: true
+  run_once: true
+
+- name: Take it out of standby and out of maintenance mode
+  hacluster.pacemaker.pacemaker_remote_node:
+    name: remote1
+    standby: false
+    maintenance: false
+  run_once: true
 
 - name: Remove a remote node
   hacluster.pacemaker.pacemaker_remote_node:
@@ -231,6 +265,14 @@ nodes:
       type: list
       elements: dict
       returned: when present
+    standby:
+      description: Whether the node is in standby.
+      type: bool
+      returned: when present
+    maintenance:
+      description: Whether the node is in maintenance mode.
+      type: bool
+      returned: when present
   sample:
     - name: remote1
       state: present
@@ -239,6 +281,8 @@ nodes:
       reconnect_interval: 60s
       meta_attributes: {}
       operations: [{name: monitor, interval: 60s, timeout: 30s}]
+      standby: false
+      maintenance: false
 cib_version_before:
   description: CIB version (admin_epoch.epoch.num_updates) read before the change.
   returned: always
@@ -276,6 +320,8 @@ ITEM_SPEC = dict(
     operations=dict(type="list", elements="dict", options=OPERATION_SPEC),
     instance_attributes=dict(type="dict"),
     meta_attributes=dict(type="dict"),
+    standby=dict(type="bool"),
+    maintenance=dict(type="bool"),
 )
 
 

@@ -386,3 +386,107 @@ def test_remote_in_a_tag_is_refused_as_pcs_before_012_refuses(tmp_path):
     with pytest.raises(_cib.ValidationError, match="'rh1' is referenced in tag 'tg1'"):
         remote(path, {"name": "rh1", "state": "absent"})
     assert path.read_bytes() == content
+
+
+VIRTUAL_DOMAIN = [
+    "resource",
+    "create",
+    "vm-guest1",
+    "ocf:heartbeat:VirtualDomain",
+    "hypervisor=qemu:///system",
+    "config=/etc/pacemaker/vm-guest1.xml",
+]
+GUEST1 = {
+    "name": "guest1",
+    "resource": "vm-guest1",
+    "remote_addr": "192.0.2.31",
+    "remote_connect_timeout": "30s",
+}
+
+
+def virtual_domain_cib(path, *meta):
+    """The guide's guest: a VirtualDomain resource made with pcs (its default
+    operations included), optionally with meta attributes."""
+    cib = new_cib(path)
+    pcs(cib, *VIRTUAL_DOMAIN, *(["meta", *meta, "--force"] if meta else []))
+    return cib
+
+
+@needs_pcs
+@pytest.mark.parametrize(
+    "how",
+    ["add-guest", "meta"],
+    ids=["pcs cluster node add-guest", "pcs resource create ... meta remote-node"],
+)
+def test_a_virtual_domain_guest_is_handled_like_any_guest(tmp_path, how):
+    """Chapter 29's guest node: a VirtualDomain resource made a guest by pcs
+    (add-guest, or the older meta attributes at creation) is already there for
+    us, and ours on a fresh VirtualDomain is what pcs add-guest writes."""
+    meta = ["remote-node=guest1", "remote-addr=192.0.2.31", "remote-connect-timeout=30s"]
+    if how == "meta":
+        theirs = virtual_domain_cib(tmp_path / "pcs.xml", *meta)
+    else:
+        theirs = virtual_domain_cib(tmp_path / "pcs.xml")
+        pcs(theirs, "cluster", "node", "add-guest", "guest1", "vm-guest1", *meta[1:])
+    verify(theirs)
+    content = theirs.read_bytes()
+    assert not guest(theirs, GUEST1).changed
+    assert theirs.read_bytes() == content
+    if how == "add-guest":
+        ours = virtual_domain_cib(tmp_path / "ours.xml")
+        assert guest(ours, GUEST1).changed
+        assert canonical(config_of(ours)) == canonical(config_of(theirs))
+        verify(ours)
+
+
+@needs_pcs
+def test_standby_and_maintenance_are_what_pcs_node_writes(tmp_path):
+    """pcs node standby / maintenance (crm_attribute underneath) and back:
+    ours writes the same, and what pcs wrote is no change for us."""
+    item = {"name": "rh1", "server": "192.0.2.5"}
+    theirs, ours = new_cib(tmp_path / "pcs.xml"), new_cib(tmp_path / "ours.xml")
+    pcs(theirs, "cluster", "node", "add-remote", "rh1", "192.0.2.5", "--skip-offline")
+    remote(ours, item)
+    steps = [  # pcs command, our options, (standby, maintenance) after
+        (["node", "standby", "rh1"], {"standby": True}, (True, False)),
+        (["node", "maintenance", "rh1"], {"maintenance": True}, (True, True)),
+        (["node", "unstandby", "rh1"], {"standby": False}, (False, True)),
+        (
+            ["node", "unmaintenance", "rh1"],
+            {"maintenance": False, "standby": False},
+            (False, False),
+        ),
+    ]
+    for pcs_args, modes, after in steps:
+        pcs(theirs, *pcs_args)
+        assert remote(ours, dict(item, **modes)).changed
+        assert canonical(config_of(ours)) == canonical(config_of(theirs)), pcs_args
+        verify(ours)
+        content = theirs.read_bytes()
+        again = remote(theirs, dict(item, **modes))
+        assert not again.changed and theirs.read_bytes() == content
+        facts = again.plan.facts["nodes"][0]
+        assert (facts["standby"], facts["maintenance"]) == after, pcs_args
+
+
+@needs_pcs
+def test_a_guest_in_standby_by_pcs_is_already_there(tmp_path):
+    cib = new_cib(tmp_path / "pcs.xml", DUMMY % "vm1")
+    pcs(cib, "cluster", "node", "add-guest", "gh1", "vm1")
+    pcs(cib, "node", "standby", "gh1")
+    content = cib.read_bytes()
+    result = guest(cib, {"name": "gh1", "resource": "vm1", "standby": True, "maintenance": False})
+    assert not result.changed and cib.read_bytes() == content
+    assert result.plan.facts["nodes"][0]["standby"] is True
+    assert guest(cib, {"name": "gh1", "resource": "vm1", "standby": False}).changed
+    assert not guest(cib, {"name": "gh1", "resource": "vm1"}).plan.facts["nodes"][0]["standby"]
+
+
+@pytest.mark.parametrize("value", ["on", "true", "YES", "1", "y"])
+def test_any_true_spelling_is_standby(tmp_path, value):
+    cib = new_cib(tmp_path / "cib.xml")
+    remote(cib, {"name": "rh1", "server": "192.0.2.5"})
+    tool(cib, "crm_attribute", "--node", "rh1", "--name", "standby", "--update", value)
+    content = cib.read_bytes()
+    assert not remote(cib, {"name": "rh1", "standby": True}).changed
+    assert cib.read_bytes() == content

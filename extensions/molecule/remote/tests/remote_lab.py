@@ -68,3 +68,19 @@ def run_playbook(*extra_vars):
     for ev in extra_vars:
         cmd += ["-e", ev]
     return subprocess.run(cmd, env=env, cwd=ROOT, capture_output=True, text=True, check=False)
+
+
+def run_module(module, args, check=False, host="node1"):
+    """One module task on `host` (ansible ad-hoc with this checkout's
+    collection); returns its result."""
+    import json
+
+    env = dict(os.environ, ANSIBLE_LOAD_CALLBACK_PLUGINS="1", ANSIBLE_STDOUT_CALLBACK="json")
+    env["ANSIBLE_COLLECTIONS_PATH"] = str(ROOT / ".build" / "collections")
+    env.setdefault("CONTAINERS_CONF", str(ROOT / "lab" / "containers.conf"))
+    cmd = ["ansible", "-i", str(INVENTORY), host, "-m", module, "-a", json.dumps(args)]
+    if check:
+        cmd.append("--check")
+    proc = subprocess.run(cmd, env=env, cwd=ROOT, capture_output=True, text=True, check=False)
+    data = json.loads(proc.stdout)
+    return data["plays"][0]["tasks"][0]["hosts"][host]

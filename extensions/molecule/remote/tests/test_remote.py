@@ -1,7 +1,20 @@
 """State after converge: nodes online, services, firewall, one shared authkey."""
 
+import re
+import xml.etree.ElementTree as ET
+
 import pytest
-from remote_lab import ALL_HOSTS, AUTHKEY, REMOTE_HOSTS, fingerprints, lab, wait_online, wait_until
+from remote_lab import (
+    ALL_HOSTS,
+    AUTHKEY,
+    REMOTE_HOSTS,
+    crm_mon,
+    fingerprints,
+    lab,
+    run_module,
+    wait_online,
+    wait_until,
+)
 
 
 def test_remote_and_guest_nodes_online():
@@ -77,3 +90,40 @@ def test_resource_runs_on_remote_node(node1):
         .run("ls /run/Dummy-remote1-dummy.state /run/resource-agents/Dummy-remote1-dummy.state")
         .stdout
     )
+
+
+def where(resource):
+    out = lab("node1").run("crm_resource --resource %s --locate" % resource).stdout
+    return set(re.findall(r"running on: (\S+)", out))
+
+
+def test_standby_moves_resources_away_and_back():
+    """standby: the check-mode preview says remote1-dummy moves off remote1,
+    applying it moves it, a rerun changes nothing, and standby=false brings
+    it back. maintenance: nothing moves or stops."""
+    module, node = "hacluster.pacemaker.pacemaker_remote_node", {"name": "remote1"}
+    assert where("remote1-dummy") == {"remote1"}
+    preview = run_module(module, dict(node, standby=True), check=True)
+    assert preview["changed"], preview
+    moved = [a for a in preview["preview"] if a["resource"] == "remote1-dummy"]
+    assert moved and moved[0]["action"] in ("move", "stop"), preview["preview"]
+    assert where("remote1-dummy") == {"remote1"}  # check mode touched nothing
+    applied = run_module(module, dict(node, standby=True))
+    assert applied["changed"] and applied["nodes"][0]["standby"] is True
+    assert wait_until(lambda: where("remote1-dummy") - {"remote1"}, 90), where("remote1-dummy")
+    assert "remote1" not in where("remote1-dummy")
+    again = run_module(module, dict(node, standby=True))
+    assert not again["changed"]
+    assert again["cib_version_after"] == again["cib_version_before"]
+    back = run_module(module, dict(node, standby=False))
+    assert back["changed"] and back["nodes"][0]["standby"] is False
+    assert wait_until(lambda: where("remote1-dummy") == {"remote1"}, 90)
+
+    maintenance = run_module(module, dict(node, maintenance=True))
+    assert maintenance["changed"] and maintenance["nodes"][0]["maintenance"] is True
+    mon = crm_mon().find("nodes/node[@name='remote1']")
+    assert mon.get("maintenance") == "true", ET.tostring(mon)
+    assert where("remote1-dummy") == {"remote1"}
+    assert run_module(module, dict(node, maintenance=False))["changed"]
+    assert crm_mon().find("nodes/node[@name='remote1']").get("maintenance") == "false"
+    assert where("remote1-dummy") == {"remote1"}
