@@ -77,8 +77,13 @@ def prepare_config(target, text):
 
 
 def ticket_options(item):
-    """The booth.conf options an item asks for (None = leave as is)."""
-    options = {}
+    """The booth.conf options an item asks for: {key: value}, a value of
+    None removing the option (remove_options); options not named are left."""
+    options = dict(
+        (key, None)
+        for option, key in TICKET_OPTIONS
+        if option in (item.get("remove_options") or ())
+    )
     for option, key in TICKET_OPTIONS:
         value = item.get(option)
         if value is None:
@@ -106,9 +111,17 @@ def plan_config(text, items, option="tickets"):
         if item.get("state", "present") == "absent":
             bc.remove_ticket(config, item["name"])
             continue
+        both = [o for o in item.get("remove_options") or () if item.get(o) is not None]
+        if both:
+            errors.append(
+                "%sremove_options: %s also given a value; remove an option or set it, not both"
+                % (label, ", ".join("'%s'" % o for o in both))
+            )
+            continue
         options = ticket_options(item)
         # the ticket as it will be: booth's timing rule spans old and new options
         merged = dict(bc.ticket_options(config, item["name"]) or {}, **options)
+        merged = dict((k, val) for k, val in merged.items() if val is not None)
         problems = bc.ticket_errors(
             item["name"],
             merged,

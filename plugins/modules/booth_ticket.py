@@ -83,6 +83,15 @@ options:
   before_acquire_handler:
     description: Booth's C(before-acquire-handler), an absolute path of a program run before acquiring.
     type: str
+  remove_options:
+    description:
+      - Ticket options to take out of the ticket's block in booth.conf, so that booth's default (or the
+        C(ticket = "__defaults__") block's value) applies again. An option left out of the task is kept
+        as it is; this is how one is unset.
+      - An option named here and also given a value is refused.
+    type: list
+    elements: str
+    choices: [expire, timeout, retries, renewal_freq, acquire_after, weights, mode, before_acquire_handler]
   constraints:
     description: Resources bound to the ticket, each an C(rsc_ticket) constraint.
     type: list
@@ -186,6 +195,11 @@ options:
       before_acquire_handler:
         description: See O(before_acquire_handler).
         type: str
+      remove_options:
+        description: See O(remove_options).
+        type: list
+        elements: str
+        choices: [expire, timeout, retries, renewal_freq, acquire_after, weights, mode, before_acquire_handler]
       constraints:
         description: See O(constraints).
         type: list
@@ -381,6 +395,9 @@ ITEM_SPEC = dict(
     weights=dict(type="list", elements="int"),
     mode=dict(type="str", choices=["auto", "manual"]),
     before_acquire_handler=dict(type="str"),
+    remove_options=dict(
+        type="list", elements="str", choices=[option for option, _key in _booth.TICKET_OPTIONS]
+    ),
     constraints=dict(type="list", elements="dict", options=CONSTRAINT_SPEC),
     exclusive_constraints=dict(type="bool", default=False),
     grant=dict(type="str", choices=["granted", "revoked"]),

@@ -105,3 +105,35 @@ def test_a_key_at_least_as_strict_is_kept(tmp_path, found, after, changed):
     rc, data, _proc = playbook(tmp_path, [task])
     assert rc == 0 and result(data, 0)["changed"] is changed
     assert os.stat(str(key)).st_mode & 0o777 == after
+
+
+@needs_pcs
+def test_an_option_pcs_wrote_is_unset_with_remove_options(tmp_path):
+    """pcs booth ticket add T expire=600 retries=5, then retries removed by
+    booth_ticket: check mode writes nothing, the option goes, a rerun is no
+    change, and booth.conf keeps what pcs wrote otherwise."""
+    where = Path(tempfile.mkdtemp(prefix="hb-", dir="/tmp"))
+    try:
+        conf, _key = _pcs_booth(where, "setup", "sites", *SITES, "arbitrators", *ARBITRATORS)
+        _pcs_booth(where, "ticket", "add", "apacheticket", "expire=600", "retries=5")
+        before = conf.read_text()
+        task = {
+            "hacluster.pacemaker.booth_ticket": {
+                "name": "apacheticket",
+                "config_file": str(conf),
+                "manage": ["config"],
+                "remove_options": ["retries"],
+            }
+        }
+        runs = []
+        for check in (True, False, False):
+            rc, data, proc = playbook(tmp_path, [dict(task, check_mode=check)])
+            assert rc == 0, proc.stdout[-3000:]
+            runs.append((result(data, 0)["changed"], conf.read_text()))
+        assert runs[0] == (True, before)
+        assert runs[1][0] is True
+        assert runs[1][1] == before.replace('  retries = "5"\n', "").replace("  retries = 5\n", "")
+        assert runs[1][1] != before
+        assert runs[2] == (False, runs[1][1])
+    finally:
+        shutil.rmtree(str(where))

@@ -9,6 +9,7 @@ from cibfiles import canonical, config_of, new_cib, pcs_role, tool, verify
 from lxml import etree
 
 from ansible_collections.hacluster.pacemaker.plugins.module_utils import _booth, _cib, _tickets
+from ansible_collections.hacluster.pacemaker.plugins.module_utils import _booth_conf as bc
 
 needs_pcs = pytest.mark.skipif(shutil.which("pcs") is None, reason="pcs is not installed")
 
@@ -288,3 +289,22 @@ def test_resource_sets_are_what_pcs_writes(tmp_path):
     assert theirs.read_bytes() == content
     assert tickets(ours, {"name": "T1", "state": "absent"}).changed
     assert etree.parse(str(ours)).xpath("//rsc_ticket/@ticket") == ["T2"]
+
+
+def test_an_option_is_unset_with_remove_options():
+    items = [{"name": "T1", "expire": "600", "retries": 5, "state": "present"}]
+    first, errors = _booth.plan_config(BOOTH_CONF, items)
+    assert not errors
+    remove = [{"name": "T1", "remove_options": ["retries", "mode"], "state": "present"}]
+    second, errors = _booth.plan_config(first, remove)
+    assert not errors
+    assert bc.ticket_options(bc.parse(second), "T1") == {"expire": "600"}
+    assert bc.syntax_errors(bc.parse(second)) == []
+    again, errors = _booth.plan_config(second, remove)
+    assert not errors and again == second
+
+
+def test_an_option_removed_and_set_at_once_is_refused():
+    item = {"name": "T1", "expire": "600", "remove_options": ["expire"], "state": "present"}
+    new, errors = _booth.plan_config(BOOTH_CONF, [item])
+    assert any("remove_options: 'expire' also given a value" in e for e in errors), errors
