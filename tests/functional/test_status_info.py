@@ -325,3 +325,33 @@ def test_the_documented_health_check(tmp_path):
     other.write_text(conf.read_text() + "  expire = 600\n")
     proc = run_health_check(tmp_path, (site_a, site_b), dict(confs, arb1=other))
     assert proc.returncode != 0 and "booth.conf differs" in proc.stdout
+
+
+def documented_gate():
+    """The assert task under "Gating later jobs" in docs/awx.md."""
+    import re
+
+    import yaml
+
+    text = (ROOT / "docs" / "awx.md").read_text()
+    section = text[text.index("## Gating later jobs") :]
+    block = re.search(r"```yaml\n(.*?)```", section, re.S).group(1)
+    return yaml.safe_load(block)
+
+
+def test_the_documented_gate(tmp_path):
+    """It passes when every remote node is online and fails when one is not,
+    as crm_mon reports them."""
+    for up in (True, False):
+        cib = site_cib(tmp_path, "gate-%s" % up, remote_up=up, granted=False)
+        tasks = [
+            {
+                "name": "status",
+                "hacluster.pacemaker.status_info": {"cib_file": str(cib)},
+                "register": "status",
+            }
+        ] + documented_gate()
+        rc, data, proc = playbook(tmp_path, tasks)
+        online = crm_mon(cib).xpath("nodes/node[@name='rh1']/@online") == ["true"]
+        assert online is up
+        assert (rc == 0) is up, proc.stdout[-3000:]
