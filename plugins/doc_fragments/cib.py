@@ -53,3 +53,23 @@ attributes:
     description: A second run with the same options reports no change and writes nothing (the CIB epoch stays).
     support: full
 """
+
+    # A remote or guest node's modes. Keep in sync with NODE_MODE_SPEC in plugins/module_utils/_nodes.py
+    NODE_MODES = r"""
+options:
+  standby:
+    description:
+      - V(true) puts the node in standby, as C(pcs node standby NAME) does; Pacemaker moves its resources away
+        and places none there. V(false) takes it out of standby (C(pcs node unstandby NAME)). Left as it is
+        when omitted.
+      - Written as the permanent node attribute C(standby=on) in the CIB's C(nodes) section, where
+        C(crm_attribute) and pcs write it; a node pcs put in standby is already there. In check mode,
+        RV(preview) shows what would move.
+    type: bool
+  maintenance:
+    description:
+      - V(true) puts the node in maintenance mode, as C(pcs node maintenance NAME) does; Pacemaker stops
+        monitoring, starting and stopping its resources and leaves them as they are. V(false) ends it
+        (C(pcs node unmaintenance NAME)). Left as it is when omitted.
+    type: bool
+"""

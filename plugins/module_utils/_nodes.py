@@ -52,6 +52,7 @@ REMOTE_RESERVED = ("server", "port", "reconnect_interval")
 # `pcs node maintenance NAME` (crm_attribute) write them, removed as the
 # unstandby / unmaintenance commands remove them.
 NODE_MODES = ("standby", "maintenance")
+NODE_MODE_SPEC = dict((mode, dict(type="bool")) for mode in NODE_MODES)
 # Pacemaker's crm_is_true()
 _TRUE = ("true", "on", "yes", "y", "1")
 # instance attributes holding durations: compared by value, so "60" == "1min"
@@ -221,10 +222,16 @@ def _converge_nvpairs(plan, prim, tag, wanted, first=False):
         set_nvpairs(prim, tag, needed, plan, first=first)
 
 
+def _node_entry(cib, name):
+    """The node's <node> in the CIB's nodes section, or None."""
+    found = cib.xpath("configuration/nodes/node[@uname=$n]", n=name)
+    return found[0] if found else None
+
+
 def node_modes(cib, name):
     """{standby: bool, maintenance: bool} of a remote or guest node."""
-    found = cib.xpath("configuration/nodes/node[@uname=$n]", n=name)
-    attrs = nvpairs(found[0], "instance_attributes") if found else {}
+    node = _node_entry(cib, name)
+    attrs = nvpairs(node, "instance_attributes") if node is not None else {}
     return dict((k, (attrs.get(k) or "").lower() in _TRUE) for k in NODE_MODES)
 
 
@@ -234,11 +241,11 @@ def _converge_node_modes(plan, name, item):
     changes = dict((k, "on" if on else None) for k, on in wanted.items() if current[k] != bool(on))
     if not changes:
         return
-    nodes = section(plan.cib, "nodes")
-    found = nodes.xpath("node[@uname=$n]", n=name)
-    node = (
-        found[0] if found else etree.SubElement(nodes, "node", id=name, uname=name, type="remote")
-    )
+    node = _node_entry(plan.cib, name)
+    if node is None:
+        node = etree.SubElement(
+            section(plan.cib, "nodes"), "node", id=name, uname=name, type="remote"
+        )
     attrs = node.find("instance_attributes")
     if attrs is None:
         # crm_attribute's id; the node's own id is the connection's, so the

@@ -24,6 +24,7 @@ extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - hacluster.pacemaker.cib
   - hacluster.pacemaker.cib.change
+  - hacluster.pacemaker.cib.node_modes
 options:
   name:
     description:
@@ -48,21 +49,6 @@ options:
         a Pacemaker duration (see O(hacluster.pacemaker.pacemaker_remote_node#module:reconnect_interval) for
         the forms accepted).
     type: str
-  standby:
-    description:
-      - V(true) puts the node in standby, as C(pcs node standby NAME) does; Pacemaker moves its resources away
-        and places none there. V(false) takes it out of standby (C(pcs node unstandby NAME)). Left as it is
-        when omitted.
-      - Written as the permanent node attribute C(standby=on) in the CIB's C(nodes) section, where
-        C(crm_attribute) and pcs write it; a node pcs put in standby is already there. In check mode,
-        RV(preview) shows what would move.
-    type: bool
-  maintenance:
-    description:
-      - V(true) puts the node in maintenance mode, as C(pcs node maintenance NAME) does; Pacemaker stops
-        monitoring, starting and stopping its resources and leaves them as they are. V(false) ends it
-        (C(pcs node unmaintenance NAME)). Left as it is when omitted.
-    type: bool
   state:
     description:
       - V(present) sets the meta attributes; V(absent) removes exactly the four C(remote-*) meta attributes
@@ -213,8 +199,7 @@ ITEM_SPEC = dict(
     remote_addr=dict(type="str"),
     remote_port=dict(type="int"),
     remote_connect_timeout=dict(type="str"),
-    standby=dict(type="bool"),
-    maintenance=dict(type="bool"),
+    **_nodes.NODE_MODE_SPEC,
 )
 
 

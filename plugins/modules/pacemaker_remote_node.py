@@ -27,6 +27,7 @@ extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - hacluster.pacemaker.cib
   - hacluster.pacemaker.cib.change
+  - hacluster.pacemaker.cib.node_modes
 options:
   name:
     description:
@@ -87,21 +88,6 @@ options:
       - Meta attributes of the connection resource, for example C(target-role).
       - A value of V(null) removes the attribute; booleans are written V(true)/V(false).
     type: dict
-  standby:
-    description:
-      - V(true) puts the node in standby, as C(pcs node standby NAME) does; Pacemaker moves its resources away
-        and places none there. V(false) takes it out of standby (C(pcs node unstandby NAME)). Left as it is
-        when omitted.
-      - Written as the permanent node attribute C(standby=on) in the CIB's C(nodes) section, where
-        C(crm_attribute) and pcs write it; a node pcs put in standby is already there. In check mode,
-        RV(preview) shows what would move.
-    type: bool
-  maintenance:
-    description:
-      - V(true) puts the node in maintenance mode, as C(pcs node maintenance NAME) does; Pacemaker stops
-        monitoring, starting and stopping its resources and leaves them as they are. V(false) ends it
-        (C(pcs node unmaintenance NAME)). Left as it is when omitted.
-    type: bool
   state:
     description:
       - V(present) creates the node or repairs its definition in place.
@@ -320,8 +306,7 @@ ITEM_SPEC = dict(
     operations=dict(type="list", elements="dict", options=OPERATION_SPEC),
     instance_attributes=dict(type="dict"),
     meta_attributes=dict(type="dict"),
-    standby=dict(type="bool"),
-    maintenance=dict(type="bool"),
+    **_nodes.NODE_MODE_SPEC,
 )
 
 

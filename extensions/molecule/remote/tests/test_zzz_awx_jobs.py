@@ -13,9 +13,7 @@ Runs last (file order): it removes and re-adds both nodes."""
 import base64
 import functools
 import hashlib
-import json
 import os
-import subprocess
 import sys
 import xml.etree.ElementTree as ET
 
@@ -29,6 +27,7 @@ from remote_lab import (
     ROOT,
     fingerprints,
     lab,
+    run_module,
     wait_online,
 )
 
@@ -57,11 +56,8 @@ def credential():
 
 
 def adhoc(host, module, args):
-    env = dict(os.environ, ANSIBLE_NOCOLOR="1")
-    env.setdefault("CONTAINERS_CONF", str(ROOT / "lab" / "containers.conf"))
-    cmd = ["ansible", "-i", str(INVENTORY), host, "-m", module, "-a", json.dumps(args)]
-    proc = subprocess.run(cmd, env=env, cwd=ROOT, capture_output=True, text=True, check=False)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
+    result = run_module(module, args, host=host)
+    assert not result.get("failed"), result
 
 
 def undo_remote_side():
@@ -132,7 +128,7 @@ def test_cluster_and_remote_nodes_in_two_jobs(tmp_path, collections, credential)
         extravars,
     ).run()
     assert cluster.ok, cluster.summary()
-    assert fingerprints_of(CLUSTER) == dict.fromkeys(CLUSTER, sha256)
+    assert fingerprints(CLUSTER) == dict.fromkeys(CLUSTER, sha256)
     remote = remote_nodes_job("remote-nodes", credential=extravars).run()
     assert_converged([cluster, remote], sha256)
     assert set(remote.changed()) <= set(REMOTE_HOSTS)  # the cluster nodes were only read
@@ -143,44 +139,32 @@ def cib_epoch():
     return cib.get("admin_epoch"), cib.get("epoch")
 
 
-def fingerprints_of(hosts):
-    return {h: lab(h).check_output(f"sha256sum {AUTHKEY}").split()[0] for h in hosts}
-
-
 def test_three_concurrent_job_slices(tmp_path, collections, credential):
     extravars, sha256 = credential
     undo_remote_side()
     hosts = sorted(ALL_HOSTS)  # AWX slices the inventory's hosts by name: hosts[i::count]
     slices = [hosts[i::3] for i in range(3)]
-    jobs = [
-        Job(
-            tmp_path,
-            "slice%d" % (i + 1),
-            collections,
-            lab_inventory(INVENTORY, ALL_HOSTS),
-            "hacluster.pacemaker.remote_nodes",
-            extravars,
-            limit=",".join(part),
-        ).start()
-        for i, part in enumerate(slices)
-    ]
+
+    def start_slices(suffix):
+        return [
+            Job(
+                tmp_path,
+                "slice%d%s" % (i + 1, suffix),
+                collections,
+                lab_inventory(INVENTORY, ALL_HOSTS),
+                "hacluster.pacemaker.remote_nodes",
+                extravars,
+                limit=",".join(part),
+            ).start()
+            for i, part in enumerate(slices)
+        ]
+
+    jobs = start_slices("")
     for job in jobs:
         job.wait()
     assert_converged(jobs, sha256)
     # and the slices again: nothing left to do
-    again = [
-        Job(
-            tmp_path,
-            "slice%d-again" % (i + 1),
-            collections,
-            lab_inventory(INVENTORY, ALL_HOSTS),
-            "hacluster.pacemaker.remote_nodes",
-            extravars,
-            limit=",".join(part),
-        ).start()
-        for i, part in enumerate(slices)
-    ]
-    for job in again:
+    for job in start_slices("-again"):
         job.wait()
         assert job.ok, job.summary()
         assert not any(job.changed().values()), (job.changed(), job.summary())
