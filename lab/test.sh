@@ -9,6 +9,9 @@ export ANSIBLE_COLLECTIONS_PATH="$PWD/.build/collections"
 export CONTAINERS_CONF="$PWD/lab/containers.conf"
 bash lab/build-images.sh || exit 1
 rc=0
+failed=()
+logs=.build/lab-logs
+mkdir -p "$logs"
 source lab/lib.sh
 # SCENARIO or SCENARIO@SUITE: the remote scenario also runs on the Debian
 # releases that carry the older Pacemaker generations (bookworm: 2.1 and pcs
@@ -22,7 +25,8 @@ for run in remote geo adopt remote@bookworm remote@bullseye; do
   # --destroy=never also skips molecule's first destroy, so reset its state
   # (a stale "created" would skip create) and let lab/down.sh clean up below
   molecule reset -s "$scenario" >/dev/null 2>&1 || true
-  if molecule test -s "$scenario" --destroy=never; then
+  log="$logs/${run/@/-}.log"
+  if molecule test -s "$scenario" --destroy=never 2>&1 | tee "$log"; (( PIPESTATUS[0] == 0 )); then
     echo "lab: scenario $run passed in $((SECONDS - start)) s"
   else
     echo "lab: scenario $run FAILED after $((SECONDS - start)) s; diagnostics:"
@@ -31,8 +35,14 @@ for run in remote geo adopt remote@bookworm remote@bullseye; do
       podman exec "$c" journalctl -u pacemaker -u pacemaker_remote -u corosync -u 'booth@*' \
         -n 60 --no-pager >&2 2>/dev/null || true
     done
+    failed+=("$run")
     rc=1
   fi
   bash lab/down.sh all  # whatever the scenario started
+done
+# CI keeps only the tail of the output: name what failed there
+for run in "${failed[@]}"; do
+  echo "lab: scenario $run FAILED; from its log (.build/lab-logs):"
+  grep -aE '^(FAILED|ERROR) |^fatal: |failed=[1-9]|Error: |CRITICAL ' "$logs/${run/@/-}.log" | tail -n 15
 done
 exit $rc
