@@ -43,6 +43,6 @@ done
 # CI keeps only the tail of the output: name what failed there
 for run in "${failed[@]}"; do
   echo "lab: scenario $run FAILED; from its log (.build/lab-logs):"
-  grep -aE '^(FAILED|ERROR) |^fatal: |failed=[1-9]|Error: |CRITICAL ' "$logs/${run/@/-}.log" | tail -n 15
+  grep -aE '(FAILED|ERROR) tests/|fatal: \[|failed=[1-9]|CRITICAL ' "$logs/${run/@/-}.log" | tail -n 15
 done
 exit $rc
