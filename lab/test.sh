@@ -8,7 +8,6 @@ export PATH="$PWD/.venv/bin:$PATH"
 export ANSIBLE_COLLECTIONS_PATH="$PWD/.build/collections"
 export CONTAINERS_CONF="$PWD/lab/containers.conf"
 bash lab/build-images.sh || exit 1
-rc=0
 failed=()
 logs=.build/lab-logs
 mkdir -p "$logs"
@@ -36,7 +35,6 @@ for run in remote geo adopt remote@bookworm remote@bullseye; do
         -n 60 --no-pager >&2 2>/dev/null || true
     done
     failed+=("$run")
-    rc=1
   fi
   bash lab/down.sh all  # whatever the scenario started
 done
@@ -45,4 +43,4 @@ for run in "${failed[@]}"; do
   echo "lab: scenario $run FAILED; from its log (.build/lab-logs):"
   grep -aE '(FAILED|ERROR) tests/|fatal: \[|failed=[1-9]|CRITICAL ' "$logs/${run/@/-}.log" | tail -n 15
 done
-exit $rc
+((${#failed[@]} == 0))
