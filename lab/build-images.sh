@@ -23,16 +23,23 @@ for t in debootstrap podman unshare chroot; do
 done
 
 kinds=("$@"); ((${#kinds[@]})) || kinds=(node remote)
-todo=()
-for k in "${kinds[@]}"; do
-  [[ $k == node || $k == remote ]] || die "unknown image kind '$k'"
-  lab_image_exists "$(lab_image "$k")" || todo+=("$k")
-done
-((${#todo[@]})) || { log "images up to date: $(lab_image node) $(lab_image remote)"; exit 0; }
+missing() {  # the kinds asked for whose image of this recipe is not there yet
+  todo=()
+  local k
+  for k in "${kinds[@]}"; do
+    [[ $k == node || $k == remote ]] || die "unknown image kind '$k'"
+    lab_image_exists "$(lab_image "$k")" || todo+=("$k")
+  done
+  ((${#todo[@]}))
+}
+missing || { log "images up to date: $(lab_image node) $(lab_image remote)"; exit 0; }
 
 mkdir -p "$LAB_CACHE"/{logs,work}
 exec 9>"$LAB_CACHE/build.lock"
 flock 9
+# the lab and the offline steps run side by side (scripts/test.sh): whoever
+# waited for the lock may find its images built meanwhile
+missing || { log "images built meanwhile: $(lab_image node) $(lab_image remote)"; exit 0; }
 t0=$SECONDS
 
 # ---- stage 1: debootstrap base tarball (cached by its own recipe) ----------

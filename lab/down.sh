@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# Removes lab containers and, when none is left, the lab network. Idempotent.
-# Images stay. Usage: lab/down.sh [base|remote|geo|all]   (default: all)
+# Removes lab containers and, with 'all' when none is left, the lab network.
+# Idempotent. Images stay. The network stays after a part of the lab: the
+# remote and geo scenarios run side by side on it (lab/test.sh), and one's
+# destroy must not pull it from under the other's start.
+# Usage: lab/down.sh [base|remote|geo|all]   (default: all)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 case ${1:-all} in
@@ -13,7 +16,8 @@ esac
 for n in "${names[@]}"; do
   if podman container exists "$n"; then podman rm -f -t 0 "$n" >/dev/null; fi
 done
-if [[ -z $(podman ps -aq --filter "label=$LAB_LABEL") ]] && podman network exists "$LAB_NET"; then
+if [[ ${1:-all} == all && -z $(podman ps -aq --filter "label=$LAB_LABEL") ]] &&
+   podman network exists "$LAB_NET"; then
   # fails if a container not started by lab/ still uses it
   podman network rm "$LAB_NET" >/dev/null || die "network $LAB_NET still in use"
 fi

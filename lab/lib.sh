@@ -69,7 +69,10 @@ lx() { local c=$1; shift; podman exec "$c" "$@"; }
 lab_network_up() {
   podman network exists "$LAB_NET" && return 0
   # --internal: no NAT/route out; traffic stays between the lab containers.
-  podman network create --internal --subnet "$LAB_SUBNET" "$LAB_NET" >/dev/null
+  # Two scenarios starting side by side may both create it: the loser is fine.
+  podman network create --internal --subnet "$LAB_SUBNET" "$LAB_NET" >/dev/null 2>&1 ||
+    podman network exists "$LAB_NET" ||
+    podman network create --internal --subnet "$LAB_SUBNET" "$LAB_NET" >/dev/null
 }
 
 # Print diagnostics of one container to stderr.

@@ -2,45 +2,76 @@
 # The lab scenarios: molecule `remote`, `geo` and `adopt` (create, converge,
 # idempotence, verify with testinfra, destroy) on real clusters in containers.
 # Called by scripts/test.sh; needs root, podman and the .venv (make deps).
+# Usage: lab/test.sh [RUN...]   RUN = SCENARIO or SCENARIO@SUITE; a group of
+# runs joined by '+' runs side by side (default: the whole list below).
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 export PATH="$PWD/.venv/bin:$PATH"
 export ANSIBLE_COLLECTIONS_PATH="$PWD/.build/collections"
 export CONTAINERS_CONF="$PWD/lab/containers.conf"
 bash lab/build-images.sh || exit 1
-failed=()
 logs=.build/lab-logs
 mkdir -p "$logs"
 source lab/lib.sh
-# SCENARIO or SCENARIO@SUITE: the remote scenario also runs on the Debian
-# releases that carry the older Pacemaker generations (bookworm: 2.1 and pcs
-# 0.11 as on RHEL 9; bullseye: 2.0.5 and pcs 0.10.8 as on RHEL 8.4); the
-# default suite (lib.sh, trixie) carries 3.0 and pcs 0.12.
-for run in remote geo adopt remote@bookworm remote@bullseye; do
-  scenario=${run%@*}
+
+# The containers of each scenario (lab/up.sh's and lab/down.sh's selections).
+declare -A SELECTION=([remote]=remote [geo]=geo [adopt]=all)
+hosts_of() {
+  case ${SELECTION[$1]} in
+    remote) echo node1 node2 remote1 guest1 ;;
+    geo) echo sitea1 siteb1 arbitrator1 ;;
+    *) echo "${LAB_ALL_HOSTS[*]}" ;;
+  esac
+}
+
+# run_scenario RUN: molecule test of one run, its output in $logs/RUN.log.
+# SCENARIO@SUITE: the remote scenario also runs on the Debian releases that
+# carry the older Pacemaker generations (bookworm: 2.1 and pcs 0.11 as on
+# RHEL 9; bullseye: 2.0.5 and pcs 0.10.8 as on RHEL 8.4); the default suite
+# (lib.sh, trixie) carries 3.0 and pcs 0.12.
+run_scenario() {
+  local run=$1 scenario=${1%@*} start=$SECONDS c
   if [[ $run == *@* ]]; then export LAB_SUITE=${run#*@}; else unset LAB_SUITE; fi
-  start=$SECONDS
+  local log="$logs/${run/@/-}.log"
   # keep the containers on failure long enough to print what went wrong;
   # --destroy=never also skips molecule's first destroy, so reset its state
   # (a stale "created" would skip create) and let lab/down.sh clean up below
   molecule reset -s "$scenario" >/dev/null 2>&1 || true
-  log="$logs/${run/@/-}.log"
-  if molecule test -s "$scenario" --destroy=never 2>&1 | tee "$log"; (( PIPESTATUS[0] == 0 )); then
+  if molecule test -s "$scenario" --destroy=never >"$log" 2>&1; then
     echo "lab: scenario $run passed in $((SECONDS - start)) s"
-  else
-    echo "lab: scenario $run FAILED after $((SECONDS - start)) s; diagnostics:"
-    for c in $(podman ps -a --filter "label=$LAB_LABEL" --format '{{.Names}}'); do
-      lab_diag "$c"
-      podman exec "$c" journalctl -u pacemaker -u pacemaker_remote -u corosync -u 'booth@*' \
-        -n 60 --no-pager >&2 2>/dev/null || true
-    done
-    failed+=("$run")
+    bash lab/down.sh "${SELECTION[$scenario]}"
+    return 0
   fi
-  bash lab/down.sh all  # whatever the scenario started
+  echo "lab: scenario $run FAILED after $((SECONDS - start)) s; diagnostics in $log.diag"
+  for c in $(hosts_of "$scenario"); do
+    lab_diag "$c"
+    podman exec "$c" journalctl -u pacemaker -u pacemaker_remote -u corosync -u 'booth@*' \
+      -n 60 --no-pager 2>/dev/null || true
+  done >"$log.diag" 2>&1
+  bash lab/down.sh "${SELECTION[$scenario]}"
+  return 1
+}
+
+# The remote and geo scenarios use disjoint containers on one network, and
+# both mostly wait on Pacemaker, booth and timeouts: they run side by side.
+# adopt uses every container; the older suites reuse the remote names.
+groups=("$@")
+((${#groups[@]})) || groups=(remote+geo adopt remote@bookworm remote@bullseye)
+failed=()
+for group in "${groups[@]}"; do
+  IFS=+ read -ra runs <<<"$group"
+  declare -A pids=()
+  for run in "${runs[@]}"; do run_scenario "$run" & pids[$run]=$!; done
+  for run in "${runs[@]}"; do wait "${pids[$run]}" || failed+=("$run"); done
+  unset pids
 done
-# CI keeps only the tail of the output: name what failed there
+# CI keeps only the tail of the output: name what failed there, with the end
+# of its log (the whole log is in .build/lab-logs)
 for run in "${failed[@]}"; do
-  echo "lab: scenario $run FAILED; from its log (.build/lab-logs):"
-  grep -aE '(FAILED|ERROR) tests/|fatal: \[|failed=[1-9]|CRITICAL ' "$logs/${run/@/-}.log" | tail -n 15
+  log="$logs/${run/@/-}.log"
+  echo "lab: scenario $run FAILED; from its log ($log):"
+  grep -aE '(FAILED|ERROR) tests/|fatal: \[|failed=[1-9]|CRITICAL ' "$log" | tail -n 15
+  echo "lab: the last 80 lines of $log:"
+  tail -n 80 "$log"
 done
 ((${#failed[@]} == 0))

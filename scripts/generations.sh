@@ -36,7 +36,7 @@ run_suite() {
     # pytest's and Ansible's temp dirs under /tmp, ~/.ansible, the checkout.
     podman run -d --rm --name "$ctr" --network none --entrypoint sleep \
       -v /tmp:/tmp -v "$HOME/.ansible:$HOME/.ansible" -v "$root:$root:ro" \
-      --label "$LAB_LABEL" "$image" infinity >/dev/null
+      --label hacluster-generations=1 "$image" infinity >/dev/null
     trap 'podman rm -f -t 0 "$ctr" >/dev/null 2>&1 || true' EXIT
     bin=$root/.build/generations/$suite/bin
     rm -rf "$bin" && mkdir -p "$bin"

@@ -1,9 +1,15 @@
 #!/usr/bin/env bash
-# All tests, in order of cost. Called by `make test` (the README's test command).
+# All tests. Called by `make test` (the README's test command).
+# Two lanes side by side: the container lab (lab/test.sh), which mostly waits
+# on Pacemaker, booth and timeouts, starts first in the background; the offline
+# steps, which are CPU work, run beside it, cheapest first. Every step runs
+# whatever failed before it; the exit status is non-zero if any step failed.
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 export PATH="$PWD/.venv/bin:$PATH"
+mkdir -p .build
 failed=()
+summary=()
 step() {  # step NAME COMMAND...: run, time, remember failures, keep going
   local name=$1; shift
   local start=$SECONDS
@@ -11,6 +17,7 @@ step() {  # step NAME COMMAND...: run, time, remember failures, keep going
   "$@"
   local rc=$?
   echo "=== $name: exit $rc in $((SECONDS - start)) s"
+  summary+=("$(printf '%5d s  exit %-3d %s' $((SECONDS - start)) "$rc" "$name")")
   ((rc == 0)) || failed+=("$name")
 }
 pytest_all() {
@@ -20,6 +27,17 @@ pytest_all() {
   ((rc == 5)) && echo "pytest collected no tests" >&2
   return $rc
 }
+
+lab_name="container lab scenarios (molecule), beside the steps below"
+lab_log=.build/lab-test.log
+lab_start=$SECONDS
+bash lab/test.sh >"$lab_log" 2>&1 &
+lab_pid=$!
+echo "=== $lab_name: started; its output goes to $lab_log (each scenario's to .build/lab-logs)"
+
+step "lint (ansible-lint production, ruff)" bash scripts/lint.sh
+step "docs (antsibull-docs, changelog lint)" bash scripts/docs.sh
+step "ansible-test sanity" bash scripts/sanity.sh
 step "unit and functional tests (pytest)" pytest_all
 step "oldest controller and Python 3.6 modules (ansible-core 2.16, offline functional tests)" \
   bash scripts/compat.sh
@@ -27,13 +45,19 @@ step "offline suites on Pacemaker 2.0 and 3.0 (the lab images' tools, Python and
   bash scripts/generations.sh
 step "execution environment (ansible-builder on a local base, jobs in it through ansible-runner)" \
   bash scripts/ee.sh
-step "ansible-test sanity" bash scripts/sanity.sh
-step "lint (ansible-lint production, ruff)" bash scripts/lint.sh
-step "docs (antsibull-docs, changelog lint)" bash scripts/docs.sh
 step "fresh machine (make deps + tests in a clean bookworm rootfs)" bash scripts/fresh-check.sh
-if [ -x lab/test.sh ]; then
-  step "container lab scenarios (molecule)" bash lab/test.sh
-fi
+
+echo "=== offline steps done after $SECONDS s; waiting for the lab"
+wait "$lab_pid"
+lab_rc=$?
+echo "=== $lab_name"
+cat "$lab_log"
+echo "=== $lab_name: exit $lab_rc in $((SECONDS - lab_start)) s"
+summary+=("$(printf '%5d s  exit %-3d %s' $((SECONDS - lab_start)) "$lab_rc" "$lab_name")")
+((lab_rc == 0)) || failed+=("$lab_name")
+
+echo "=== summary (wall time $SECONDS s)"
+printf '%s\n' "${summary[@]}"
 if ((${#failed[@]})); then
   echo "FAILED: ${failed[*]}"
   exit 1
