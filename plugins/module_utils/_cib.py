@@ -157,7 +157,9 @@ class Plan:
         self._seen = set()
         self.commands = []  # Pacemaker commands to run after the patch (crm_ticket)
         self.simulate = []  # extra crm_simulate flags for the preview (booth grants)
-        self.live_cleanup = []  # live only: leftover node state (crm_node --remove)
+        # live only: nodes whose leftover state goes (crm_node --remove) once
+        # the cluster has stopped their connection (_module.forget_nodes)
+        self.removed_nodes = []
 
     def error(self, message):
         self.errors.append(message)
@@ -393,11 +395,6 @@ class Cib:
                 raise CibError(
                     "%s failed (exit %d): %s" % (" ".join(command), rc, err.strip() or out.strip())
                 )
-        if self.live:
-            for command in plan.live_cleanup:
-                rc, out, err = self.tool(command)
-                if rc != 0:
-                    plan.warnings.append("%s exited %d: %s" % (" ".join(command), rc, err.strip()))
 
     def simulate(self, tree, flags=()):
         """What Pacemaker's scheduler would do with this CIB (and its status

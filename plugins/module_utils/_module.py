@@ -73,10 +73,12 @@ def run_node_module(item_spec, planner, prepare=None):
         if errors:
             module.fail_json(msg="; ".join(errors), errors=errors, changed=False)
     cib = open_cib(module)
-    _result, values = run_transaction(module, lambda plan: planner(plan, items, option), cib)
-    if module.params["wait"] and cib.live and not module.check_mode:
-        present = [i["name"] for i in items if i["state"] == "present"]
-        wait_for_nodes(module, cib, present, module.params["wait_timeout"])
+    result, values = run_transaction(module, lambda plan: planner(plan, items, option), cib)
+    if cib.live and not module.check_mode:
+        forget_nodes(module, cib, result.plan.removed_nodes, module.params["wait_timeout"])
+        if module.params["wait"]:
+            present = [i["name"] for i in items if i["state"] == "present"]
+            wait_for_nodes(module, cib, present, module.params["wait_timeout"])
     module.exit_json(**values)
 
 
@@ -168,6 +170,46 @@ def describe(action):
     return text
 
 
+def _crm_mon(cib):
+    """crm_mon's XML with inactive resources, or None while it cannot answer."""
+    rc, out, _err = cib.tool(["crm_mon", "--one-shot", "--output-as=xml", "--inactive"])
+    return _cib.etree.fromstring(out.encode("utf-8")) if rc == 0 else None
+
+
+def forget_nodes(module, cib, names, timeout):
+    """After their definitions left the CIB: wait until the cluster has
+    stopped each node's connection (resources on it moved away first), then
+    clear what Pacemaker still keeps of the node (``crm_node --force
+    --remove``, as ``pcs cluster node remove-remote`` does). Clearing a node
+    that is still connected would only have Pacemaker write it back."""
+    if not names:
+        return
+    deadline = time.time() + timeout
+    pending = list(names)
+    while pending:
+        tree = _crm_mon(cib)
+        if tree is not None:
+            pending = [
+                name
+                for name in pending
+                if tree.xpath("nodes/node[@name=$n][@online='true']", n=name)
+                or tree.xpath("resources//resource[@id=$n][@active='true']", n=name)
+            ]
+        if not pending:
+            break
+        if time.time() >= deadline:
+            module.warn(
+                "the connection of %s was still active after %d s; its node state is "
+                "cleared anyway" % (", ".join(pending), timeout)
+            )
+            break
+        time.sleep(2)
+    for name in names:
+        rc, _out, err = cib.tool(["crm_node", "--force", "--remove", name])
+        if rc != 0:
+            module.warn("crm_node --force --remove %s exited %d: %s" % (name, rc, err.strip()))
+
+
 def wait_for_nodes(module, cib, names, timeout):
     """Poll crm_mon until every named node is online in two polls in a row,
     and a remote node's connection resource runs and has not failed (a node
@@ -175,9 +217,8 @@ def wait_for_nodes(module, cib, names, timeout):
     deadline = time.time() + timeout
     streak = dict((name, 0) for name in names)
     while True:
-        rc, out, err = cib.tool(["crm_mon", "--one-shot", "--output-as=xml", "--inactive"])
-        if rc == 0:
-            tree = _cib.etree.fromstring(out.encode("utf-8"))
+        tree = _crm_mon(cib)
+        if tree is not None:
             online = set(
                 n.get("name") for n in tree.iterfind("nodes/node") if n.get("online") == "true"
             )

@@ -451,7 +451,7 @@ def plan_remote_nodes(plan, items, option="nodes"):
                 con.getparent().remove(con)
             _remove_resource(plan, existing)
             index.remotes.pop(name, None)
-            plan.live_cleanup.append(["crm_node", "--force", "--remove", name])
+            plan.removed_nodes.append(name)
             results.append({"name": name, "state": "absent"})
             continue
         own = existing if existing is not None and is_remote_primitive(existing) else None
@@ -570,7 +570,7 @@ def plan_guest_nodes(plan, items, option="nodes"):
                 continue
             _converge_nvpairs(plan, prim, "meta_attributes", dict((k, None) for k in GUEST_META))
             del index.guests[name]
-            plan.live_cleanup.append(["crm_node", "--force", "--remove", name])
+            plan.removed_nodes.append(name)
             results.append({"name": name, "resource": prim.get("id"), "state": "absent"})
             continue
         resource = index.by_id.get(rsc_id)

@@ -52,7 +52,9 @@ options:
   state:
     description:
       - V(present) sets the meta attributes; V(absent) removes exactly the four C(remote-*) meta attributes
-        and leaves the resource.
+        and leaves the resource. On a live cluster it then waits (up to O(wait_timeout) seconds) until the
+        cluster has stopped the guest's connection and clears the node's leftover state
+        (C(crm_node --force --remove)), as C(pcs cluster node remove-guest) does.
     type: str
     choices: [present, absent]
     default: present
@@ -94,7 +96,8 @@ options:
     type: bool
     default: false
   wait_timeout:
-    description: Seconds to wait when O(wait=true).
+    description:
+      - Seconds to wait when O(wait=true), and for the connection of a removed guest to stop.
     type: int
     default: 120
 seealso:

@@ -93,6 +93,8 @@ options:
       - V(present) creates the node or repairs its definition in place.
       - V(absent) removes the connection resource, the constraints that only reference it and, on a live
         cluster, the node's leftover state (C(crm_node --force --remove)), like C(pcs cluster node remove-remote).
+        That last step waits (up to O(wait_timeout) seconds, whatever O(wait) says) until the cluster has
+        moved the node's resources away and stopped its connection.
     type: str
     choices: [present, absent]
     default: present
@@ -154,7 +156,8 @@ options:
     type: bool
     default: false
   wait_timeout:
-    description: Seconds to wait when O(wait=true).
+    description:
+      - Seconds to wait when O(wait=true), and for the connection of a removed node to stop.
     type: int
     default: 120
 seealso:

@@ -57,17 +57,34 @@ def fingerprints(hosts=ALL_HOSTS):
     return {h: lab(h).check_output(f"sha256sum {AUTHKEY}").split()[0] for h in hosts}
 
 
-def run_playbook(*extra_vars):
+def run_playbook(*extra_vars, check=False, playbook=PLAYBOOK):
     env = dict(os.environ)
     env["ANSIBLE_COLLECTIONS_PATH"] = os.pathsep.join(
         filter(None, [str(ROOT / ".build" / "collections"), env.get("ANSIBLE_COLLECTIONS_PATH")])
     )
     env.setdefault("CONTAINERS_CONF", str(ROOT / "lab" / "containers.conf"))
     env["ANSIBLE_NOCOLOR"] = "1"
-    cmd = ["ansible-playbook", "-i", str(INVENTORY), str(PLAYBOOK)]
+    cmd = ["ansible-playbook", "-i", str(INVENTORY), str(playbook)]
     for ev in extra_vars:
         cmd += ["-e", ev]
+    if check:
+        cmd.append("--check")
     return subprocess.run(cmd, env=env, cwd=ROOT, capture_output=True, text=True, check=False)
+
+
+def recap(result):
+    """{host: {ok, changed, failed, ...}} from an ansible-playbook run's PLAY RECAP."""
+    out = {}
+    for line in result.stdout.split("PLAY RECAP", 1)[-1].splitlines():
+        host, sep, counts = line.partition(" : ")
+        if sep:
+            out[host.strip()] = {k: int(v) for k, v in (kv.split("=") for kv in counts.split())}
+    return out
+
+
+def cib_epoch():
+    cib = ET.fromstring(lab("node1").check_output("cibadmin --query"))
+    return cib.get("admin_epoch"), cib.get("epoch")
 
 
 def run_module(module, args, check=False, host="node1"):

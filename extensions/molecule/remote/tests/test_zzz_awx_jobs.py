@@ -25,6 +25,7 @@ from remote_lab import (
     INVENTORY,
     REMOTE_HOSTS,
     ROOT,
+    cib_epoch,
     fingerprints,
     lab,
     run_module,
@@ -132,11 +133,6 @@ def test_cluster_and_remote_nodes_in_two_jobs(tmp_path, collections, credential)
     remote = remote_nodes_job("remote-nodes", credential=extravars).run()
     assert_converged([cluster, remote], sha256)
     assert set(remote.changed()) <= set(REMOTE_HOSTS)  # the cluster nodes were only read
-
-
-def cib_epoch():
-    cib = ET.fromstring(lab("node1").check_output("cibadmin --query"))
-    return cib.get("admin_epoch"), cib.get("epoch")
 
 
 def test_three_concurrent_job_slices(tmp_path, collections, credential):

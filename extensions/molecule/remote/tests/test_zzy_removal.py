@@ -1,0 +1,91 @@
+"""Removal from both sides (pacemaker_remote_state: absent), as pcs cluster
+node remove-remote / remove-guest: the node leaves the CIB and the cluster's
+caches after its connection stopped, then the host stops and disables
+pacemaker_remote, drops the key and closes the firewall rules the role opened.
+The cluster keeps running and keeps its key.
+
+Runs after the authkey tests (file order) on the converged lab, and leaves
+the lab without remote or guest nodes (test_zzz_awx_jobs.py starts there)."""
+
+import xml.etree.ElementTree as ET
+
+import pytest
+from remote_lab import (
+    AUTHKEY,
+    CLUSTER,
+    REMOTE_HOSTS,
+    cib_epoch,
+    crm_mon,
+    fingerprints,
+    lab,
+    recap,
+    run_playbook,
+)
+
+ABSENT = "pacemaker_remote_state=absent"
+
+
+def cib():
+    return ET.fromstring(lab("node1").check_output("cibadmin --query"))
+
+
+@pytest.fixture(scope="module")
+def before():
+    return {"cluster_keys": fingerprints(CLUSTER), "epoch": cib_epoch()}
+
+
+def test_check_mode_predicts_and_writes_nothing(before):
+    result = run_playbook(ABSENT, check=True)
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert cib_epoch() == before["epoch"]
+    counts = recap(result)
+    assert counts["node1"]["changed"] >= 1, counts  # the CIB change, predicted
+    for h in REMOTE_HOSTS:
+        assert counts[h]["changed"] >= 1, counts  # stop, key, firewall, predicted
+        assert lab(h).service("pacemaker_remote").is_running
+        assert lab(h).file(AUTHKEY).exists
+
+
+def test_nodes_leave_the_cluster_and_the_hosts(before):
+    result = run_playbook(ABSENT)
+    assert result.returncode == 0, result.stdout[-3000:]
+    mon = crm_mon()
+    names = {n.get("name") for n in mon.iterfind("nodes/node")}
+    assert not set(REMOTE_HOSTS) & names, names
+    failures = [
+        f.attrib
+        for f in mon.iterfind("failures/failure")
+        if {f.get("node"), f.get("op_key", "").split("_")[0]} & set(REMOTE_HOSTS)
+    ]
+    assert not failures, failures
+    root = cib()
+    assert not root.findall(".//primitive[@id='remote1']")
+    assert not root.findall(".//meta_attributes/nvpair[@name='remote-node']")
+    assert root.find(".//primitive[@id='guest1-vm']") is not None  # the guest's resource stays
+    assert not root.findall(".//nodes/node[@uname='remote1']") + root.findall(
+        ".//nodes/node[@uname='guest1']"
+    )
+    assert not root.findall(".//status/node_state[@uname='remote1']")
+    verify = lab("node1").run("crm_verify --live-check")
+    assert verify.rc == 0, verify.stdout + verify.stderr
+    for h in REMOTE_HOSTS:
+        host = lab(h)
+        assert not host.service("pacemaker_remote").is_running
+        assert not host.service("pacemaker_remote").is_enabled
+        assert not host.file(AUTHKEY).exists
+        assert host.run("firewall-cmd --query-service=high-availability").rc != 0
+        assert host.run("firewall-cmd --permanent --query-service=high-availability").rc != 0
+    # the cluster keeps its key and its nodes
+    assert fingerprints(CLUSTER) == before["cluster_keys"]
+    assert {"node1", "node2"} <= {
+        n.get("name") for n in mon.iterfind("nodes/node") if n.get("online") == "true"
+    }
+
+
+def test_removal_again_changes_nothing():
+    before = cib_epoch()
+    result = run_playbook(ABSENT)
+    assert result.returncode == 0, result.stdout[-3000:]
+    counts = recap(result)
+    assert all(c["changed"] == 0 for c in counts.values()), counts
+    assert cib_epoch() == before
