@@ -177,6 +177,7 @@ def plan_tickets(plan, items, option="tickets", bypass_booth=False):
     fencing = not stonith or stonith[0].lower() in ("true", "on", "yes", "y", "1")
     results = []
     seen = set()
+    unbound = []  # (label, ticket, removed constraint) to check once all items are planned
     for item in items:
         name = item["name"]
         label = v.item_label(option, name)
@@ -253,9 +254,17 @@ def plan_tickets(plan, items, option="tickets", bypass_booth=False):
                     plan.touch(con)
                     plan.ids.release(con)
                     constraints.remove(con)
+                    if not item.get("release_resources"):
+                        unbound.append((label, name, con))
         state = ticket_state(plan.cib, name)
-        if bypass_booth:
-            grant = "revoked" if absent else item.get("grant")
+        if absent and plan.cib.xpath("status/tickets/ticket_state[@id=$t]", t=name):
+            # what pcs booth ticket cleanup does: the ticket's state leaves
+            # this site's CIB (after the constraints, so revoking it here
+            # never triggers a loss-policy)
+            plan.commands.append(["crm_ticket", "--ticket", name, "--cleanup", "--force"])
+            state = dict(state, granted=False, standby=False)
+        elif bypass_booth:
+            grant = item.get("grant")
             if grant == "granted" and not state["granted"]:
                 plan.commands.append(["crm_ticket", "--ticket", name, "--grant", "--force"])
                 state["granted"] = True
@@ -284,5 +293,47 @@ def plan_tickets(plan, items, option="tickets", bypass_booth=False):
             if c.get("ticket") == name
         ]
         results.append(facts)
+    _check_released(plan, unbound, by_id)
     plan.facts["tickets"] = results
     return results
+
+
+def _bound_resources(con):
+    return [con.get("rsc")] if con.get("rsc") else con.xpath("resource_set/resource_ref/@id")
+
+
+def _stopped(resource):
+    """target-role=Stopped on the resource or a parent (what pcs resource
+    disable writes): it stays stopped whatever its tickets say."""
+    while resource is not None and resource.tag != "resources":
+        roles = resource.xpath("meta_attributes/nvpair[@name='target-role']/@value")
+        if roles and roles[0].lower() == "stopped":
+            return True
+        resource = resource.getparent()
+    return False
+
+
+def _check_released(plan, unbound, by_id):
+    """A resource whose last ticket constraint goes may then run at every
+    site, the ones not holding the ticket included: refuse that unless the
+    item says release_resources, or the resource is stopped or gone."""
+    still = set()
+    for con in section(plan.cib, "constraints").iterfind("rsc_ticket"):
+        still.update(_bound_resources(con))
+    for label, name, con in unbound:
+        released = [
+            rid
+            for rid in _bound_resources(con)
+            if rid not in still
+            and rid in by_id
+            and by_id[rid].getparent() is not None
+            and not _stopped(by_id[rid])
+        ]
+        if released:
+            plan.error(
+                "%srelease_resources: removing constraint '%s' of ticket '%s' leaves %s bound "
+                "to no ticket, so it may then run at every site, also where the ticket is not "
+                "granted; stop it first (target-role=Stopped), bind it to another ticket in the "
+                "same task, or set release_resources=true"
+                % (label, con.get("id"), name, ", ".join("'%s'" % r for r in released))
+            )

@@ -37,8 +37,12 @@ options:
     type: str
   state:
     description:
-      - V(present) defines the ticket; V(absent) removes it from booth.conf and removes its C(rsc_ticket)
-        constraints (and, with O(bypass_booth=true), revokes it).
+      - V(present) defines the ticket; V(absent) removes it from booth.conf, removes its C(rsc_ticket)
+        constraints (see O(release_resources) for the resources they bound) and then, as
+        C(pcs booth ticket cleanup) does, its state from this site's CIB (C(crm_ticket --cleanup)). Removing
+        the constraints first means the ticket's loss-policy (C(fence) included) no longer applies when
+        it goes. Booth keeps a ticket it has loaded until it is restarted with the new booth.conf (the
+        C(hacluster.pacemaker.booth) role does that).
     type: str
     choices: [present, absent]
     default: present
@@ -115,6 +119,14 @@ options:
         choices: [stop, demote, fence, freeze]
   exclusive_constraints:
     description: Remove this ticket's constraints that are not listed in O(constraints).
+    type: bool
+    default: false
+  release_resources:
+    description:
+      - A resource whose last C(rsc_ticket) constraint goes (O(state=absent), O(exclusive_constraints)) may then
+        run at every site, also at those that do not hold the ticket. That is refused, naming the resource,
+        unless the resource is stopped (C(target-role=Stopped), as C(pcs resource disable) writes it), is bound
+        to another ticket after the task, or this is V(true).
     type: bool
     default: false
   grant:
@@ -221,6 +233,10 @@ options:
             choices: [stop, demote, fence, freeze]
       exclusive_constraints:
         description: See O(exclusive_constraints).
+        type: bool
+        default: false
+      release_resources:
+        description: See O(release_resources).
         type: bool
         default: false
       grant:
@@ -400,6 +416,7 @@ ITEM_SPEC = dict(
     ),
     constraints=dict(type="list", elements="dict", options=CONSTRAINT_SPEC),
     exclusive_constraints=dict(type="bool", default=False),
+    release_resources=dict(type="bool", default=False),
     grant=dict(type="str", choices=["granted", "revoked"]),
     site=dict(type="str"),
     move=dict(type="bool", default=False),

@@ -156,6 +156,7 @@ def test_successive_changes(rich):
                     "name": "T1",
                     "constraints": [{"resource": "vm1", "loss_policy": "freeze"}],
                     "exclusive_constraints": True,
+                    "release_resources": True,
                     "state": "present",
                 }
             ],
@@ -166,7 +167,9 @@ def test_successive_changes(rich):
             p, [{"name": "gh1", "resource": "g1", "state": "present"}], None
         ),
         lambda p: _nodes.plan_guest_nodes(p, [{"name": "gh1", "state": "absent"}], None),
-        lambda p: _tickets.plan_tickets(p, [{"name": "T1", "state": "absent"}], None),
+        lambda p: _tickets.plan_tickets(
+            p, [{"name": "T1", "state": "absent", "release_resources": True}], None
+        ),
     ]
     for step in steps:
         check(rich, step)

@@ -131,14 +131,93 @@ def test_grant_without_bypass_never_touches_ticket_state(cib):
 def test_absent_removes_constraints_and_exclusive_prunes(cib):
     tickets(cib, {"name": "T1", "constraints": [{"resource": "web"}, {"resource": "db-clone"}]})
     tickets(cib, {"name": "T2", "constraints": [{"resource": "web"}]})
+    with pytest.raises(_cib.ValidationError, match="release_resources: .*'db-clone'"):
+        tickets(
+            cib, {"name": "T1", "constraints": [{"resource": "web"}], "exclusive_constraints": True}
+        )
+    result = tickets(cib, {"name": "T1", "constraints": [{"resource": "db-clone"}]})
+    assert not result.changed  # db-clone would be bound to no ticket: see below
     result = tickets(
-        cib, {"name": "T1", "constraints": [{"resource": "web"}], "exclusive_constraints": True}
+        cib,
+        {
+            "name": "T1",
+            "constraints": [{"resource": "web"}],
+            "exclusive_constraints": True,
+            "release_resources": True,
+        },
     )
     assert result.changed
     ids = etree.parse(str(cib)).xpath("//rsc_ticket/@id")
     assert sorted(ids) == ["ticket-T1-web", "ticket-T2-web"]
-    assert tickets(cib, {"name": "T1", "state": "absent"}).changed
+    assert tickets(cib, {"name": "T1", "state": "absent"}).changed  # web keeps T2
     assert etree.parse(str(cib)).xpath("//rsc_ticket/@id") == ["ticket-T2-web"]
+    verify(cib)
+
+
+def test_removing_a_ticket_never_lets_its_resource_run_everywhere_unasked(cib):
+    """What Pacemaker's scheduler does with the CIB decides: a resource bound
+    to a ticket nobody here holds stays stopped; removing its last ticket
+    constraint would start it at this site too. That is refused (file
+    byte-identical) unless the resource is stopped or release_resources."""
+    tool(cib, "cibadmin", "--create", "--scope", "nodes", "--xml-text", '<node id="1" uname="n1"/>')
+
+    def scheduler_starts_web():
+        sim = tool(cib, "crm_simulate", "--live-check", "--simulate", "--node-up", "n1").stdout
+        return "Start      web" in sim
+
+    item = {"name": "T1", "constraints": [{"resource": "web", "loss_policy": "stop"}]}
+    tickets(cib, item, bypass=True)
+    assert not scheduler_starts_web()
+    content = cib.read_bytes()
+    for check_mode in (True, False):
+        with pytest.raises(_cib.ValidationError) as refused:
+            tickets(cib, {"name": "T1", "state": "absent"}, check_mode=check_mode)
+        assert "release_resources" in str(refused.value.errors)
+        assert "'web'" in str(refused.value.errors)
+        assert cib.read_bytes() == content
+    # stopped by its target-role (pcs resource disable): nothing can start
+    tool(
+        cib,
+        "crm_resource",
+        "--resource",
+        "web",
+        "--meta",
+        "--set-parameter",
+        "target-role",
+        "--parameter-value",
+        "Stopped",
+    )
+    gone = tickets(cib, {"name": "T1", "state": "absent"}, check_mode=True)
+    assert gone.changed
+    tool(cib, "crm_resource", "--resource", "web", "--meta", "--delete-parameter", "target-role")
+    # bound to another ticket in the same task: still protected
+    assert tickets(
+        cib, {"name": "T1", "state": "absent"}, {"name": "T2", "constraints": [{"resource": "web"}]}
+    ).changed
+    assert not scheduler_starts_web()
+    # and released on purpose: the scheduler now starts it
+    assert tickets(cib, {"name": "T2", "state": "absent", "release_resources": True}).changed
+    assert scheduler_starts_web()
+    verify(cib)
+
+
+def test_absent_cleans_the_ticket_state_as_pcs_booth_ticket_cleanup(cib):
+    """A granted ticket that goes: constraints first (so its loss-policy never
+    fires), then its state leaves the CIB (crm_ticket --cleanup); rerun: no change."""
+    item = {"name": "T1", "constraints": [{"resource": "web"}], "grant": "granted"}
+    tickets(cib, item, bypass=True)
+    assert ticket_info(cib, "T1").get("granted") == "true"
+    gone = {"name": "T1", "state": "absent", "release_resources": True}
+    planned = tickets(cib, gone, check_mode=True)
+    assert "crm_ticket --ticket T1 --cleanup --force" in planned.plan.diff()["after"]
+    assert ticket_info(cib, "T1").get("granted") == "true"  # check mode ran nothing
+    result = tickets(cib, gone)
+    assert result.changed and result.plan.facts["tickets"][0]["granted"] is False
+    cib_xml = etree.parse(str(cib))
+    assert not cib_xml.xpath("//ticket_state[@id='T1']") and not cib_xml.xpath("//rsc_ticket")
+    content = cib.read_bytes()
+    assert not tickets(cib, gone).changed
+    assert cib.read_bytes() == content
     verify(cib)
 
 
