@@ -13,12 +13,15 @@ from remote_lab import (
     REMOTE_HOSTS,
     ROOT,
     cib_epoch,
+    default_suite_only,
     crm_mon,
     lab,
     recap,
     run_playbook,
     wait_online,
 )
+
+pytestmark = default_suite_only
 
 UPGRADE = ROOT / "playbooks" / "remote_nodes_upgrade.yml"
 RESTART = "pacemaker_remote_upgrade_restart=true"

@@ -15,12 +15,15 @@ from remote_lab import (
     CLUSTER,
     REMOTE_HOSTS,
     cib_epoch,
+    default_suite_only,
     crm_mon,
     fingerprints,
     lab,
     recap,
     run_playbook,
 )
+
+pytestmark = default_suite_only
 
 ABSENT = "pacemaker_remote_state=absent"
 

@@ -13,7 +13,6 @@ Runs last (file order): it removes and re-adds both nodes."""
 import base64
 import functools
 import hashlib
-import os
 import sys
 import xml.etree.ElementTree as ET
 
@@ -26,6 +25,7 @@ from remote_lab import (
     REMOTE_HOSTS,
     ROOT,
     cib_epoch,
+    default_suite_only,
     fingerprints,
     lab,
     run_module,
@@ -35,10 +35,7 @@ from remote_lab import (
 sys.path.insert(0, str(ROOT / "tests"))
 from awx_job import Job, install_collection, lab_inventory  # noqa: E402
 
-pytestmark = pytest.mark.skipif(
-    os.environ.get("LAB_SUITE") not in (None, ""),
-    reason="AWX-style jobs run on the default lab suite only",
-)
+pytestmark = default_suite_only
 
 
 @pytest.fixture(scope="module")
