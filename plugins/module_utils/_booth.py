@@ -159,7 +159,10 @@ class Client:
         # booth 1.0 (RHEL 8, Debian 11 and 12) can wait forever, e.g. `booth
         # list` on a host that is no member of the config: bound every call
         limit = kwargs.get("limit", 60)
-        command = [self.command] + list(args) + ["-c", self.config]
+        # options before the ticket: booth's client takes no ticket name that
+        # an option follows ("No ticket given"), and with one ticket in its
+        # config it then silently uses that one
+        command = [self.command, args[0], "-c", self.config] + list(args[1:])
         try:
             rc, out, err = self.run(["timeout", "-k", "5", str(limit)] + command)
         except OSError as exc:

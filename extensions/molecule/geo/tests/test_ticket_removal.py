@@ -55,7 +55,7 @@ def geo_playbook(tickets, tmp_path):
             "-e",
             "@%s" % extra,
         ],
-        env=dict(os.environ, ANSIBLE_NOCOLOR="1"),
+        env=dict(os.environ, ANSIBLE_NOCOLOR="1", ANSIBLE_FORCE_COLOR="0"),
         capture_output=True,
         text=True,
         check=False,

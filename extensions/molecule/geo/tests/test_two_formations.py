@@ -62,7 +62,7 @@ def second_playbook(tmp_path):
             str(layer),
             str(ROOT / "playbooks" / "geo_cluster.yml"),
         ],
-        env=dict(os.environ, ANSIBLE_NOCOLOR="1"),
+        env=dict(os.environ, ANSIBLE_NOCOLOR="1", ANSIBLE_FORCE_COLOR="0"),
         capture_output=True,
         text=True,
         check=False,

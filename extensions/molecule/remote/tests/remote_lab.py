@@ -64,7 +64,8 @@ def run_playbook(*extra_vars, check=False, playbook=PLAYBOOK):
         filter(None, [str(ROOT / ".build" / "collections"), env.get("ANSIBLE_COLLECTIONS_PATH")])
     )
     env.setdefault("CONTAINERS_CONF", str(ROOT / "lab" / "containers.conf"))
-    env["ANSIBLE_NOCOLOR"] = "1"
+    # molecule exports ANSIBLE_FORCE_COLOR, which wins over NOCOLOR
+    env.update(ANSIBLE_NOCOLOR="1", ANSIBLE_FORCE_COLOR="0")
     cmd = ["ansible-playbook", "-i", str(INVENTORY), str(playbook)]
     for ev in extra_vars:
         cmd += ["-e", ev]
