@@ -81,10 +81,9 @@ def test_rolling_restart_takes_each_node_out_and_back(before):
     mon = crm_mon()
     assert not mon.findall("failures/failure"), [f.attrib for f in mon.iterfind("failures/failure")]
     assert where("remote1-dummy") == before["dummy"]
-    assert (
-        lab("node1").run("crm_resource --resource remote1 --meta --get-parameter target-role").rc
-        != 0
-    )
+    # target-role went as it came (crm_resource --get-parameter exits 0 either way)
+    target_role = "//primitive[@id='remote1']/meta_attributes/nvpair[@name='target-role']"
+    assert lab("node1").run('cibadmin --query --xpath "%s"' % target_role).rc != 0
     verify = lab("node1").run("crm_verify --live-check")
     assert verify.rc == 0, verify.stdout + verify.stderr
 
