@@ -1,0 +1,352 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: contributors to hacluster.pacemaker
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+---
+module: host_info
+short_description: Read in one call what the roles need to know about a cluster, remote or booth host
+version_added: 0.3.0
+description:
+  - Read-only. Reports the platform facts (as C(setup) with C(gather_subset=min) would), which of the
+    given packages are installed, whether the given systemd units are active and enabled, what
+    firewalld has open, the owner, mode and SHA-256 of the given files, settings of an environment file
+    and, on a cluster node, which nodes C(crm_mon) sees online.
+  - The roles of this collection gather a host's state with this one task and skip every step whose
+    result is already in place, so that a run that has nothing to change costs a few task rounds per
+    host rather than one per step (each round is a connection round trip per host).
+  - It never reads a key's bytes into its result; a file is reported by its SHA-256 fingerprint.
+author:
+  - hacluster.pacemaker contributors (@hacluster)
+extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.facts
+options:
+  packages:
+    description: Packages (Debian or RPM names) whose installed version to report in RV(packages).
+    type: list
+    elements: str
+    default: []
+  services:
+    description: systemd units to report in RV(services).
+    type: list
+    elements: str
+    default: []
+  files:
+    description: Files to report in RV(files). Symlinks are followed.
+    type: list
+    elements: path
+    default: []
+  file_modes:
+    description:
+      - For files of O(files), the loosest mode each may have (an octal string such as V(0640)); the
+        file's RV(files) entry then says in C(within_mode) whether its mode is as strict, the rule of
+        M(hacluster.pacemaker.authkey) (a stricter mode is kept, a looser one changed).
+    type: dict
+    default: {}
+  firewalld:
+    description: Report in RV(firewalld) what firewalld has open, at runtime and permanently.
+    type: bool
+    default: false
+  firewalld_zone:
+    description: The firewalld zone to report; by default firewalld's default zone.
+    type: str
+  firewalld_service_ports:
+    description:
+      - Also report in RV(firewalld) the ports the zone's services open (C(service_ports)), as
+        C(firewall-cmd --info-service) lists them; for example the C(high-availability) service opens
+        booth's port in current firewalld versions.
+    type: bool
+    default: false
+  env_files:
+    description:
+      - Environment files (such as C(/etc/sysconfig/pacemaker) or C(/etc/default/pacemaker)) to read
+        O(env_names) from. A missing file sets nothing.
+    type: list
+    elements: path
+    default: []
+  env_names:
+    description: Variables of O(env_files) whose settings to report in RV(env).
+    type: list
+    elements: str
+    default: []
+  cluster_status:
+    description:
+      - Report in RV(nodes) the nodes C(crm_mon) knows, with whether they are online. Only meaningful on
+        a cluster node; elsewhere (or where lxml is missing) RV(nodes) is null.
+    type: bool
+    default: false
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: none
+  facts:
+    support: full
+  platform:
+    platforms: posix
+  idempotent:
+    support: full
+notes:
+  - The platform facts are C(os_family), C(distribution), C(distribution_version),
+    C(distribution_major_version) and C(distribution_release), computed by ansible-core's own
+    distribution collector.
+"""
+
+EXAMPLES = r"""
+---
+- name: Gather what the role needs, in one round
+  hacluster.pacemaker.host_info:
+    packages: [pacemaker-remote, resource-agents, pcs]
+    services: [pacemaker_remote, pcsd]
+    files: [/etc/pacemaker/authkey]
+    firewalld: true
+  register: host
+
+- name: Install the packages only where one is missing
+  ansible.builtin.package:
+    name: [pacemaker-remote, resource-agents, pcs]
+  when: host.packages.values() | select('none') | list | length > 0
+"""
+
+RETURN = r"""
+packages:
+  description: Each package of O(packages) with its installed version, or null when it is not installed.
+  returned: always
+  type: dict
+  sample: {"pcs": "0.12.0-1", "pacemaker-remote": null}
+services:
+  description: Each unit of O(services) with C(active), C(enabled) (booleans) and C(exists).
+  returned: always
+  type: dict
+  sample: {"pcsd": {"active": true, "enabled": true, "exists": true}}
+files:
+  description:
+    - Each file of O(files) with C(exists), and when it exists C(sha256), C(size), C(owner), C(group) and
+      C(mode) (an octal string such as V(0640)), and C(within_mode) for files of O(file_modes).
+  returned: always
+  type: dict
+firewalld:
+  description:
+    - C(state) is V(running), V(not running) or V(absent) (no firewall-cmd). When running, C(zone),
+      C(runtime) and C(permanent), each with the C(services) and C(ports) (such as V(2224/tcp)) open in
+      the zone, and with O(firewalld_service_ports) the C(service_ports) those services open.
+  returned: when O(firewalld=true)
+  type: dict
+env:
+  description:
+    - For each file of O(env_files), each name of O(env_names) with the list of values the file sets it
+      to, in order (empty when unset).
+  returned: always
+  type: dict
+  sample: {"/etc/default/pacemaker": {"PCMK_remote_port": ["3121"]}}
+nodes:
+  description:
+    - With O(cluster_status), each node C(crm_mon) knows with C(online), C(standby), C(type) and
+      C(id_as_resource); null when C(crm_mon) cannot tell (not a running cluster node).
+  returned: when O(cluster_status=true)
+  type: dict
+crm_mon_error:
+  description: Why RV(nodes) is null.
+  returned: when O(cluster_status=true)
+  type: str
+"""
+
+import grp
+import hashlib
+import os
+import pwd
+import re
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.facts.system.distribution import DistributionFactCollector
+from ansible_collections.hacluster.pacemaker.plugins.module_utils import _cib, _status
+
+PLATFORM_FACTS = (
+    "os_family",
+    "distribution",
+    "distribution_version",
+    "distribution_major_version",
+    "distribution_release",
+)
+
+
+def packages(module, names):
+    if not names:
+        return {}
+    found = dict.fromkeys(names)
+    if module.get_bin_path("dpkg-query"):
+        # a removed package keeps a "deinstall ... config-files" entry: only "installed" counts
+        rc, out, _err = module.run_command(
+            ["dpkg-query", "-W", "-f", "${Package}\t${db:Status-Status}\t${Version}\n"] + names
+        )
+        for line in out.splitlines():
+            fields = line.split("\t")
+            if len(fields) == 3 and fields[1] == "installed" and fields[0] in found:
+                found[fields[0]] = fields[2]
+    elif module.get_bin_path("rpm"):
+        for name in names:  # rpm -q answers per name; "not installed" goes to stdout
+            rc, out, _err = module.run_command(["rpm", "-q", "--qf", "%{VERSION}-%{RELEASE}\n", name])
+            if rc == 0 and out.strip():
+                found[name] = out.strip().splitlines()[-1]
+    return found
+
+
+def services(module, units):
+    if not units:
+        return {}
+    result = {}
+    systemctl = module.get_bin_path("systemctl")
+    for unit in units:
+        info = {"active": False, "enabled": False, "exists": False}
+        if systemctl:
+            rc, out, _err = module.run_command(
+                [systemctl, "show", "--property=ActiveState,UnitFileState,LoadState", unit]
+            )
+            props = dict(line.split("=", 1) for line in out.splitlines() if "=" in line)
+            info = {
+                "active": props.get("ActiveState") == "active",
+                "enabled": props.get("UnitFileState") in ("enabled", "enabled-runtime", "alias"),
+                "exists": props.get("LoadState") == "loaded",
+            }
+        result[unit] = info
+    return result
+
+
+def files(paths, modes):
+    result = {}
+    for path in paths:
+        try:
+            st = os.stat(path)
+            with open(path, "rb") as handle:
+                digest = hashlib.sha256(handle.read()).hexdigest()
+        except (IOError, OSError):
+            result[path] = {"exists": os.path.exists(path)}
+            continue
+        result[path] = {
+            "exists": True,
+            "sha256": digest,
+            "size": st.st_size,
+            "owner": _name(pwd.getpwuid, st.st_uid, "pw_name"),
+            "group": _name(grp.getgrgid, st.st_gid, "gr_name"),
+            "mode": "%04o" % (st.st_mode & 0o7777),
+        }
+        if path in modes:
+            result[path]["within_mode"] = not st.st_mode & 0o7777 & ~modes[path]
+    return result
+
+
+def _name(lookup, number, attr):
+    try:
+        return getattr(lookup(number), attr)
+    except KeyError:
+        return str(number)
+
+
+def firewalld(module, zone, service_ports=False):
+    cmd = module.get_bin_path("firewall-cmd")
+    if not cmd:
+        return {"state": "absent"}
+    rc, out, _err = module.run_command([cmd, "--state"])
+    if rc != 0:
+        return {"state": "not running"}
+    if not zone:
+        rc, out, err = module.run_command([cmd, "--get-default-zone"], check_rc=True)
+        zone = out.strip()
+    result = {"state": "running", "zone": zone}
+    for where, extra in (("runtime", []), ("permanent", ["--permanent"])):
+        rc, out, err = module.run_command([cmd] + extra + ["--zone", zone, "--list-all"], check_rc=True)
+        lists = {}
+        for line in out.splitlines():
+            key, sep, value = line.strip().partition(":")
+            if sep and key in ("services", "ports"):
+                lists[key] = value.split()
+        result[where] = {"services": lists.get("services", []), "ports": lists.get("ports", [])}
+        if service_ports:
+            ports = []
+            for service in result[where]["services"]:
+                rc, out, err = module.run_command(
+                    [cmd] + extra + ["--info-service", service], check_rc=True
+                )
+                for line in out.splitlines():
+                    key, sep, value = line.strip().partition(":")
+                    if sep and key == "ports":
+                        ports.extend(p for p in value.split() if p not in ports)
+            result[where]["service_ports"] = ports
+    return result
+
+
+def env(path, names):
+    found = dict((name, []) for name in names)
+    try:
+        with open(path) as handle:
+            lines = handle.read().splitlines()
+    except (IOError, OSError):
+        return found
+    for line in lines:
+        match = re.match(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)=(.*)$", line)
+        if match and match.group(1) in found:
+            found[match.group(1)].append(match.group(2).strip().strip("\"'"))
+    return found
+
+
+def cluster_status(module):
+    if not _cib.HAS_LXML:
+        return None, "lxml is not installed"
+    if not module.get_bin_path("crm_mon"):
+        return None, "crm_mon is not installed"
+    rc, out, err = module.run_command(_status.CRM_MON)
+    if rc != 0:
+        return None, "crm_mon exited %d: %s" % (rc, (err or out).strip())
+    try:
+        return _status.Monitor.parse(out).nodes, None
+    except _cib.CibError as exc:
+        return None, str(exc)
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=dict(
+            packages=dict(type="list", elements="str", default=[]),
+            services=dict(type="list", elements="str", default=[]),
+            files=dict(type="list", elements="path", default=[]),
+            file_modes=dict(type="dict", default={}),
+            firewalld=dict(type="bool", default=False),
+            firewalld_zone=dict(type="str"),
+            firewalld_service_ports=dict(type="bool", default=False),
+            env_files=dict(type="list", elements="path", default=[]),
+            env_names=dict(type="list", elements="str", default=[]),
+            cluster_status=dict(type="bool", default=False),
+        ),
+        supports_check_mode=True,
+    )
+    p = module.params
+    modes = {}
+    for path, mode in p["file_modes"].items():
+        try:
+            modes[path] = int(str(mode), 8)
+        except ValueError:
+            module.fail_json(msg="file_modes: '%s' for %s is not an octal mode such as '0640'" % (mode, path))
+    facts = DistributionFactCollector().collect(module=module)
+    result = dict(
+        changed=False,
+        ansible_facts=dict((k, facts[k]) for k in PLATFORM_FACTS if k in facts),
+        packages=packages(module, p["packages"]),
+        services=services(module, p["services"]),
+        files=files(p["files"], modes),
+        env=dict((path, env(path, p["env_names"])) for path in p["env_files"]),
+    )
+    if p["firewalld"]:
+        result["firewalld"] = firewalld(module, p["firewalld_zone"], p["firewalld_service_ports"])
+    if p["cluster_status"]:
+        result["nodes"], result["crm_mon_error"] = cluster_status(module)
+    module.exit_json(**result)
+
+
+if __name__ == "__main__":
+    main()

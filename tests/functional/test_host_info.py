@@ -1,0 +1,118 @@
+"""hacluster.pacemaker.host_info through real ansible-playbook on this machine,
+compared with what the system's own tools say (dpkg-query, stat, sha256sum,
+crm_mon), never with values written into the test."""
+
+import grp
+import hashlib
+import os
+import pwd
+import shutil
+import subprocess
+
+import pytest
+from ansible_run import playbook, result
+
+
+def info(tmp_path, **args):
+    rc, data, proc = playbook(tmp_path, [{"hacluster.pacemaker.host_info": args}], check=True)
+    assert rc == 0, proc.stdout[-3000:]
+    return result(data)
+
+
+def test_platform_facts_match_setup(tmp_path):
+    rc, data, proc = playbook(
+        tmp_path,
+        [
+            {"hacluster.pacemaker.host_info": {}},
+            {"ansible.builtin.setup": {"gather_subset": ["min"]}},
+        ],
+    )
+    assert rc == 0, proc.stdout[-3000:]
+    ours = result(data, 0)["ansible_facts"]
+    setup = result(data, 1)["ansible_facts"]
+    assert ours, "no platform facts"
+    for key, value in ours.items():
+        assert setup["ansible_" + key] == value, key
+
+
+@pytest.mark.skipif(not shutil.which("dpkg-query"), reason="a Debian host")
+def test_packages_as_dpkg_sees_them(tmp_path):
+    # every package dpkg knows as installed here is as good as any fixed name
+    out = subprocess.run(
+        ["dpkg-query", "-W", "-f", "${Package}\t${db:Status-Status}\t${Version}\n"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    installed = dict(
+        (f[0], f[2]) for f in (line.split("\t") for line in out.splitlines()) if f[1] == "installed"
+    )
+    names = sorted(installed)[:5] + ["hacluster-no-such-package"]
+    got = info(tmp_path, packages=names)["packages"]
+    assert got == dict((n, installed.get(n)) for n in names)
+
+
+def test_files_report_fingerprint_owner_and_mode_not_content(tmp_path):
+    key = tmp_path / "authkey"
+    secret = os.urandom(256)
+    key.write_bytes(secret)
+    os.chmod(key, 0o604)
+    missing = tmp_path / "missing"
+    got = info(tmp_path, files=[str(key), str(missing)])
+    st = os.stat(key)
+    assert got["files"][str(key)] == {
+        "exists": True,
+        "sha256": hashlib.sha256(secret).hexdigest(),
+        "size": 256,
+        "owner": pwd.getpwuid(st.st_uid).pw_name,
+        "group": grp.getgrgid(st.st_gid).gr_name,
+        "mode": "0604",
+    }
+    assert got["files"][str(missing)] == {"exists": False}
+    assert secret.hex()[:32] not in str(got)
+
+
+def test_env_files_as_a_shell_would_read_them(tmp_path):
+    env = tmp_path / "pacemaker"
+    env.write_text(
+        "# PCMK_remote_port=1\n"
+        "PCMK_remote_port=3122\n"
+        "  export PCMK_remote_port='3123'\n"
+        'PCMK_logfile="/var/log/x"\n'
+    )
+    got = info(
+        tmp_path,
+        env_files=[str(env), str(tmp_path / "none")],
+        env_names=["PCMK_remote_port", "PCMK_debug"],
+    )["env"]
+    # the shell's own reading of the file, for the values it sets last
+    shell = subprocess.run(
+        ["sh", "-c", '. "$1"; echo "$PCMK_remote_port"', "sh", str(env)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    assert got[str(env)]["PCMK_remote_port"][-1] == shell
+    assert got[str(env)]["PCMK_remote_port"] == ["3122", "3123"]
+    assert got[str(env)]["PCMK_debug"] == []
+    assert got[str(tmp_path / "none")] == {"PCMK_remote_port": [], "PCMK_debug": []}
+
+
+def test_firewalld_and_services_without_them(tmp_path):
+    got = info(tmp_path, firewalld=True, services=["hacluster-no-such.service"])
+    if not shutil.which("firewall-cmd"):
+        assert got["firewalld"] == {"state": "absent"}
+    else:
+        assert got["firewalld"]["state"] in ("running", "not running")
+    assert got["services"]["hacluster-no-such.service"]["active"] is False
+    assert got["services"]["hacluster-no-such.service"]["enabled"] is False
+
+
+def test_cluster_status_on_the_live_cluster(tmp_path, live_cluster):
+    got = info(tmp_path, cluster_status=True)
+    mon = subprocess.run(
+        ["crm_mon", "--one-shot", "--output-as=xml"], capture_output=True, text=True, check=True
+    ).stdout
+    assert got["crm_mon_error"] is None
+    assert got["nodes"][live_cluster.node_name]["online"] is True
+    assert ('name="%s"' % live_cluster.node_name) in mon
