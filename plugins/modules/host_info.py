@@ -91,6 +91,7 @@ attributes:
   platform:
     platforms: posix
   idempotent:
+    description: Read-only; it never changes the host.
     support: full
 notes:
   - The platform facts are C(os_family), C(distribution), C(distribution_version),
@@ -191,7 +192,9 @@ def packages(module, names):
                 found[fields[0]] = fields[2]
     elif module.get_bin_path("rpm"):
         for name in names:  # rpm -q answers per name; "not installed" goes to stdout
-            rc, out, _err = module.run_command(["rpm", "-q", "--qf", "%{VERSION}-%{RELEASE}\n", name])
+            rc, out, _err = module.run_command(
+                ["rpm", "-q", "--qf", "%{VERSION}-%{RELEASE}\n", name]
+            )
             if rc == 0 and out.strip():
                 found[name] = out.strip().splitlines()[-1]
     return found
@@ -225,7 +228,7 @@ def files(paths, modes):
             st = os.stat(path)
             with open(path, "rb") as handle:
                 digest = hashlib.sha256(handle.read()).hexdigest()
-        except (IOError, OSError):
+        except OSError:
             result[path] = {"exists": os.path.exists(path)}
             continue
         result[path] = {
@@ -260,7 +263,9 @@ def firewalld(module, zone, service_ports=False):
         zone = out.strip()
     result = {"state": "running", "zone": zone}
     for where, extra in (("runtime", []), ("permanent", ["--permanent"])):
-        rc, out, err = module.run_command([cmd] + extra + ["--zone", zone, "--list-all"], check_rc=True)
+        rc, out, err = module.run_command(
+            [cmd] + extra + ["--zone", zone, "--list-all"], check_rc=True
+        )
         lists = {}
         for line in out.splitlines():
             key, sep, value = line.strip().partition(":")
@@ -286,7 +291,7 @@ def env(path, names):
     try:
         with open(path) as handle:
             lines = handle.read().splitlines()
-    except (IOError, OSError):
+    except OSError:
         return found
     for line in lines:
         match = re.match(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)=(.*)$", line)
@@ -331,7 +336,9 @@ def main():
         try:
             modes[path] = int(str(mode), 8)
         except ValueError:
-            module.fail_json(msg="file_modes: '%s' for %s is not an octal mode such as '0640'" % (mode, path))
+            module.fail_json(
+                msg="file_modes: '%s' for %s is not an octal mode such as '0640'" % (mode, path)
+            )
     facts = DistributionFactCollector().collect(module=module)
     result = dict(
         changed=False,

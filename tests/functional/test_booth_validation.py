@@ -27,7 +27,9 @@ RULES = {
 
 def validate(tmp_path, **overrides):
     inventory = tmp_path / "hosts.ini"
-    inventory.write_text("h1 ansible_connection=local ansible_python_interpreter=%s\n" % MODULE_PYTHON)
+    inventory.write_text(
+        "h1 ansible_connection=local ansible_python_interpreter=%s\n" % MODULE_PYTHON
+    )
     task = {
         "name": "validate",
         "ansible.builtin.include_role": {
@@ -69,7 +71,14 @@ def test_a_sound_geo_cluster_passes(tmp_path):
         ({"booth_tickets": [{"name": "bad_name"}]}, "ticket"),
         ({"booth_tickets": [{"name": "t", "grant": "granted", "site": "192.0.2.9"}]}, "ticket"),
         ({"booth_tickets": [{"name": "t", "weights": [1]}]}, "ticket"),
-        ({"booth_tickets": [{"name": "t", "grant": "granted", "site": SITES[0], "state": "absent"}]}, "ticket"),
+        (
+            {
+                "booth_tickets": [
+                    {"name": "t", "grant": "granted", "site": SITES[0], "state": "absent"}
+                ]
+            },
+            "ticket",
+        ),
         ({"booth_tickets": [{"name": "t"}, {"name": "t"}]}, "unique"),
     ],
 )

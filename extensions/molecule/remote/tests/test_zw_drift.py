@@ -53,9 +53,7 @@ def test_every_kind_of_drift_is_seen_and_repaired():
     lab("remote1").check_output("systemctl disable pacemaker_remote")
     lab("guest1").check_output("systemctl disable pcsd")
     lab("guest1").check_output("firewall-cmd -q --remove-service=high-availability")
-    lab("remote1").check_output(
-        "firewall-cmd -q --permanent --remove-service=high-availability"
-    )
+    lab("remote1").check_output("firewall-cmd -q --permanent --remove-service=high-availability")
     # a stale port setting: the role removes it and restarts pacemaker_remote
     lab("guest1").check_output(f"echo PCMK_remote_port=3121 >> {ENV_FILE}")
     drifted = snapshot()
@@ -81,7 +79,9 @@ def test_every_kind_of_drift_is_seen_and_repaired():
     assert now["guest1"]["units"].split() == ["enabled", "enabled", "active", "active"]
     assert "high-availability" in now["guest1"]["firewall"].splitlines()[0]
     assert "high-availability" in now["remote1"]["firewall"].splitlines()[1]
-    assert not [ln for ln in now["guest1"]["env"].splitlines() if ln.strip().startswith("PCMK_remote_port=")]
+    assert not [
+        ln for ln in now["guest1"]["env"].splitlines() if ln.strip().startswith("PCMK_remote_port=")
+    ]
     assert wait_online(ALL_HOSTS, timeout=180)
     print("online: %.0f s" % (time.monotonic() - start))
 
