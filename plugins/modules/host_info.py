@@ -122,7 +122,9 @@ packages:
   type: dict
   sample: {"pcs": "0.12.0-1", "pacemaker-remote": null}
 services:
-  description: Each unit of O(services) with C(active), C(enabled) (booleans) and C(exists).
+  description:
+    - Each unit of O(services) with C(active), C(enabled) and C(exists) (booleans). C(enabled) means
+      enabled for good (C(systemctl is-enabled) says V(enabled)), not only until the next boot.
   returned: always
   type: dict
   sample: {"pcsd": {"active": true, "enabled": true, "exists": true}}
@@ -214,7 +216,8 @@ def services(module, units):
             props = dict(line.split("=", 1) for line in out.splitlines() if "=" in line)
             info = {
                 "active": props.get("ActiveState") == "active",
-                "enabled": props.get("UnitFileState") in ("enabled", "enabled-runtime", "alias"),
+                # only a unit enabled for good: enabled-runtime is gone after a reboot
+                "enabled": props.get("UnitFileState") == "enabled",
                 "exists": props.get("LoadState") == "loaded",
             }
         result[unit] = info
