@@ -3,16 +3,13 @@
 # Idempotent. Images stay. The network stays after a part of the lab: the
 # remote and geo scenarios run side by side on it (lab/test.sh), and one's
 # destroy must not pull it from under the other's start.
-# Usage: lab/down.sh [base|remote|geo|all]   (default: all)
+# bench and scale:N (bench1 + rnode1..rnodeN) are the bench cluster's hosts,
+# which 'all' does not include.
+# Usage: lab/down.sh [base|remote|geo|all|bench|scale:N]   (default: all)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-case ${1:-all} in
-  base)   names=(node1 node2) ;;
-  remote) names=(node1 node2 remote1 guest1) ;;
-  geo)    names=(sitea1 siteb1 arbitrator1) ;;
-  all)    names=("${LAB_ALL_HOSTS[@]}") ;;
-  *) die "usage: $0 [base|remote|geo|all]" ;;
-esac
+names_of_sel=$(lab_selection "${1:-all}") || die "usage: $0 [$LAB_SELECTIONS]"
+mapfile -t names <<<"$names_of_sel"
 for n in "${names[@]}"; do
   if podman container exists "$n"; then podman rm -f -t 0 "$n" >/dev/null; fi
 done

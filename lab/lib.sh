@@ -41,10 +41,46 @@ declare -A LAB_IP=(
 declare -A LAB_CLUSTERS=(
   [cluster-a]="node1 node2" [site-a]="sitea1" [cluster-b]="siteb1"
 )
+# The bench cluster (benchmarks/run.py --only live|scale): its own hosts, so a
+# benchmark never touches the standard lab. bench1 is the one-node cluster
+# 'bench'; rnode1..rnode24 are pacemaker-remote hosts for it (up.sh scale:N).
+# Not in LAB_ALL_HOSTS: 'all' stays the standard lab.
+LAB_BENCH_MAX=24
+LAB_KIND[bench1]=node
+LAB_IP[bench1]=$LAB_PREFIX.51
+LAB_CLUSTERS[bench]="bench1"
+for ((lab_i = 1; lab_i <= LAB_BENCH_MAX; lab_i++)); do
+  LAB_KIND[rnode$lab_i]=remote
+  LAB_IP[rnode$lab_i]=$LAB_PREFIX.$((150 + lab_i))
+done
 # Free addresses reserved for floating IPs (e.g. booth site IPs).
 LAB_VIP_A=$LAB_PREFIX.101
 LAB_VIP_B=$LAB_PREFIX.102
 LAB_ALL_HOSTS=(node1 node2 remote1 guest1 sitea1 siteb1 arbitrator1)
+# Every host the lab knows (standard and bench), for the /etc/hosts entries.
+LAB_KNOWN_HOSTS=("${LAB_ALL_HOSTS[@]}" bench1)
+for ((lab_i = 1; lab_i <= LAB_BENCH_MAX; lab_i++)); do LAB_KNOWN_HOSTS+=("rnode$lab_i"); done
+unset lab_i
+
+# lab_selection SEL: the hosts of a selection of up.sh/down.sh, one per line
+# (base|remote|geo|all|bench|scale:N, 1 <= N <= LAB_BENCH_MAX); fails otherwise.
+lab_selection() {
+  local i n
+  case $1 in
+    base)   printf '%s\n' node1 node2 ;;
+    remote) printf '%s\n' node1 node2 remote1 guest1 ;;
+    geo)    printf '%s\n' sitea1 siteb1 arbitrator1 ;;
+    all)    printf '%s\n' "${LAB_ALL_HOSTS[@]}" ;;
+    bench)  echo bench1 ;;
+    scale:*)
+      n=${1#scale:}
+      [[ $n =~ ^[1-9][0-9]*$ ]] && ((n <= LAB_BENCH_MAX)) || return 1
+      echo bench1
+      for ((i = 1; i <= n; i++)); do echo "rnode$i"; done ;;
+    *) return 1 ;;
+  esac
+}
+LAB_SELECTIONS="base|remote|geo|all|bench|scale:N (N = 1..$LAB_BENCH_MAX)"
 
 log()  { [[ -n "${LAB_VERBOSE:-}" ]] && echo "lab: $*" >&2; return 0; }
 say()  { echo "lab: $*" >&2; }

@@ -6,18 +6,15 @@
 #   cluster A: node1 + node2           (base, remote)
 #   remote:    remote1, guest1         (pacemaker-remote image, not in a cluster)
 #   geo:       sitea1, siteb1 (one-node clusters site-a, cluster-b) + arbitrator1
-# Usage: lab/up.sh [base|remote|geo|all]   (default: all). Idempotent.
+#   bench:     bench1 (one-node cluster bench, for benchmarks/run.py; not in all)
+#   scale:N    bench1 + rnode1..rnodeN (pacemaker-remote image, N = 1..24)
+# Usage: lab/up.sh [base|remote|geo|all|bench|scale:N]   (default: all). Idempotent.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 sel=${1:-all}
-case $sel in
-  base)   hosts=(node1 node2) ;;
-  remote) hosts=(node1 node2 remote1 guest1) ;;
-  geo)    hosts=(sitea1 siteb1 arbitrator1) ;;
-  all)    hosts=("${LAB_ALL_HOSTS[@]}") ;;
-  *) die "usage: $0 [base|remote|geo|all]" ;;
-esac
+hosts_of_sel=$(lab_selection "$sel") || die "usage: $0 [$LAB_SELECTIONS]"
+mapfile -t hosts <<<"$hosts_of_sel"
 has() { local h; for h in "${hosts[@]}"; do [[ $h == "$1" ]] && return 0; done; return 1; }
 
 t0=$SECONDS
@@ -25,7 +22,7 @@ bash "$LAB_DIR/build-images.sh"
 lab_network_up
 
 addhosts=()
-for h in "${LAB_ALL_HOSTS[@]}"; do addhosts+=(--add-host "$h:${LAB_IP[$h]}"); done
+for h in "${LAB_KNOWN_HOSTS[@]}"; do addhosts+=(--add-host "$h:${LAB_IP[$h]}"); done
 
 # fail WHAT HOST...: diagnostics of the hosts, then say what failed and what next
 fail() { local what=$1 c; shift; for c in "$@"; do lab_diag "$c"; done; die "$what"$'\n'"$LAB_NEXT"; }
