@@ -892,8 +892,8 @@ def bench_scale(sizes, work):
         }
         rows.append(row)
         print(
-            "scale N=%-2d (forks %d): first converge %.1fs (CIB %s -> %s, %d write(s)), rerun %.1fs "
-            "(CIB %s, %d write(s), changed %s), ping x10 %.1fs, rerun/ping %.2f; rerun ok per host: "
+            "scale N=%-2d (forks %d): first converge %.1fs (CIB %s -> %s, epoch +%d), rerun %.1fs "
+            "(CIB %s, epoch +%d, changed %s), ping x10 %.1fs, rerun/ping %.2f; rerun ok per host: "
             "bench1 %d, rnodes %s"
             % (
                 n,
@@ -915,7 +915,7 @@ def bench_scale(sizes, work):
         )
         if changed or writes2:
             print(
-                "!!! the rerun changed something: %s, %d CIB write(s)" % (changed, writes2),
+                "!!! the rerun changed something: %s, epoch +%d" % (changed, writes2),
                 flush=True,
             )
     lab_down("scale:%d" % max(sizes))
