@@ -46,6 +46,8 @@ declare -A LAB_CLUSTERS=(
 # 'bench'; rnode1..rnode24 are pacemaker-remote hosts for it (up.sh scale:N).
 # Not in LAB_ALL_HOSTS: 'all' stays the standard lab.
 LAB_BENCH_MAX=24
+# up.sh boots at most this many containers at once (see there why)
+LAB_WAVE=${LAB_WAVE:-8}
 LAB_KIND[bench1]=node
 LAB_IP[bench1]=$LAB_PREFIX.51
 LAB_CLUSTERS[bench]="bench1"
@@ -109,6 +111,28 @@ lab_network_up() {
   podman network create --internal --subnet "$LAB_SUBNET" "$LAB_NET" >/dev/null 2>&1 ||
     podman network exists "$LAB_NET" ||
     podman network create --internal --subnet "$LAB_SUBNET" "$LAB_NET" >/dev/null
+}
+
+# lab_inotify_room N: make room for N more systemd containers in the kernel's
+# inotify instance limit. The lab's containers are privileged, so each one's
+# systemd, journald, udev and services count against root's limit
+# (fs.inotify.max_user_instances, 128 by default), about 9 a container: the
+# 15th container cannot start systemd (it exits with 255), and services in
+# running containers fail to start. The limit is raised only when N more would
+# not fit, and the lab stops with the reason when it cannot be raised.
+LAB_INOTIFY_PER_HOST=16
+lab_inotify_room() {
+  local more=$1 knob=/proc/sys/fs/inotify/max_user_instances limit used need
+  limit=$(<"$knob")
+  used=$(find /proc/[0-9]*/fd -user "$(id -u)" -lname 'anon_inode:inotify' 2>/dev/null | wc -l)
+  need=$((used + more * LAB_INOTIFY_PER_HOST + 64))
+  ((need <= limit)) && return 0
+  ((need < 1024)) && need=1024
+  say "raising fs.inotify.max_user_instances from $limit to $need ($used in use, $more containers to start)"
+  { echo "$need" >"$knob"; } 2>/dev/null ||
+    die "fs.inotify.max_user_instances is $limit; $more more lab containers need about $need" \
+      "(each container's systemd and services use ~9 of root's inotify instances)." \
+      "Raise it: sysctl -w fs.inotify.max_user_instances=$need"
 }
 
 # Print diagnostics of one container to stderr.

@@ -29,18 +29,20 @@ fail() { local what=$1 c; shift; for c in "$@"; do lab_diag "$c"; done; die "$wh
 why=$(mktemp -d); trap 'rm -rf "$why"' EXIT   # prepare() notes per host what failed
 
 # ---- containers -------------------------------------------------------------
-for h in "${hosts[@]}"; do
+# start_container HOST: (re)create HOST unless it already runs the current image
+start_container() {
+  local h=$1 img cur
   img=$(lab_image "${LAB_KIND[$h]}")
   if podman container exists "$h"; then
     cur=$(podman inspect -f '{{.ImageName}} {{.State.Running}}' "$h")
-    [[ $cur == "$img true" ]] && continue
+    [[ $cur == "$img true" ]] && return 0
     log "recreating $h ($cur)"
     podman rm -f -t 0 "$h" >/dev/null
   fi
   podman run -d --name "$h" --hostname "$h" --label "$LAB_LABEL" \
     --network "$LAB_NET" --ip "${LAB_IP[$h]}" "${addhosts[@]}" \
     --systemd=always --privileged "$img" /sbin/init >/dev/null
-done
+}
 
 booted() { local s; s=$(podman exec "$1" systemctl is-system-running 2>/dev/null || true)
            [[ $s == running || $s == degraded ]]; }
@@ -64,10 +66,22 @@ prepare() {  # wait for systemd, start firewalld and pcsd, open the firewall (on
   retry 3 "starting pcsd in $h" start_unit "$h" pcsd || note "pcsd did not start in $h (3 tries)"
   wait_for 60 "pcsd in $h" lx "$h" systemctl is-active -q pcsd || note "pcsd is not active in $h"
 }
+# Hosts boot in waves of LAB_WAVE: systemd, firewalld and pcsd starting in 25
+# containers at once on 2 cores take minutes under a load of 70, while one wave
+# of 8 boots as fast as the 7-host standard lab.
+todo=0
+for h in "${hosts[@]}"; do
+  [[ $(podman inspect -f '{{.State.Running}}' "$h" 2>/dev/null) == true ]] || todo=$((todo + 1))
+done
+lab_inotify_room "$todo"
 declare -A pids
-for h in "${hosts[@]}"; do prepare "$h" & pids[$h]=$!; done
 bad=()
-for h in "${hosts[@]}"; do wait "${pids[$h]}" || bad+=("$h"); done
+for ((i = 0; i < ${#hosts[@]}; i += LAB_WAVE)); do
+  wave=("${hosts[@]:i:LAB_WAVE}")
+  for h in "${wave[@]}"; do start_container "$h"; done
+  for h in "${wave[@]}"; do prepare "$h" & pids[$h]=$!; done
+  for h in "${wave[@]}"; do wait "${pids[$h]}" || bad+=("$h"); done
+done
 ((${#bad[@]} == 0)) || fail "lab start failed: $(cat "$why"/* 2>/dev/null | paste -sd ';' -)" "${bad[@]}"
 t_boot=$((SECONDS - t0))
 
