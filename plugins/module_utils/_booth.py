@@ -49,10 +49,10 @@ def config_path(instance, path=None):
 
 def read_config(target, missing_ok=False):
     """The text of booth.conf (a _files.FileTarget, read once; None when
-    missing and missing_ok). booth.conf must be UTF-8: a file that is not is
-    refused before anything is planned or written."""
+    missing, also with its directory, and missing_ok). booth.conf must be
+    UTF-8: a file that is not is refused before anything is planned or written."""
     try:
-        data = target.read(missing_ok=missing_ok)
+        data = target.read(missing_ok=missing_ok, parents=missing_ok)
     except _files.FileError as exc:
         raise CibError(
             "%s (create booth.conf first, e.g. with the hacluster.pacemaker.booth role)" % exc
@@ -71,9 +71,13 @@ def read_config(target, missing_ok=False):
         )
 
 
-def prepare_config(target, text):
+def prepare_config(target, text, parents=False):
     """Stage booth.conf's new text (pcs writes it 0644 root when new)."""
-    target.prepare(text.encode("utf-8"), mode=None if target.before is not None else 0o644)
+    target.prepare(
+        text.encode("utf-8"),
+        mode=None if target.before is not None else 0o644,
+        parents=parents,
+    )
 
 
 def ticket_options(item):

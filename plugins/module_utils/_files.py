@@ -22,6 +22,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import errno
 import fcntl
 import os
 import tempfile
@@ -101,6 +102,7 @@ class FileTarget:
         self._tmp = None
         self._delete = False
         self._committed = False
+        self._made = []  # directories prepare(parents=True) created, top first
 
     def _name(self):
         if self.given != self.path:
@@ -112,8 +114,9 @@ class FileTarget:
             "%s: %s %s%s" % (self.option, what, self._name(), ": %s" % _why(exc) if exc else "")
         )
 
-    def read(self, missing_ok=False):
-        """The file's bytes (None if it does not exist and missing_ok)."""
+    def read(self, missing_ok=False, parents=False):
+        """The file's bytes (None if it does not exist and missing_ok; with
+        parents, also when its directories are missing, for prepare(parents=True))."""
         try:
             with open(self.path, "rb") as f:
                 self._stat = os.fstat(f.fileno())
@@ -122,7 +125,10 @@ class FileTarget:
             if (
                 missing_ok
                 and not os.path.lexists(self.path)
-                and os.path.isdir(os.path.dirname(self.path))
+                and (
+                    os.path.isdir(os.path.dirname(self.path))
+                    or (parents and exc.errno == errno.ENOENT)
+                )
             ):
                 self.before = None
                 self._stat = None
@@ -144,11 +150,15 @@ class FileTarget:
         self.discard()
         self._delete = True
 
-    def prepare(self, data, mode=None, uid=None, gid=None):
+    def prepare(self, data, mode=None, uid=None, gid=None, parents=False):
         """Write data to a temporary file beside the target, with the old
-        file's mode and owner (or the ones given). Nothing visible changes."""
+        file's mode and owner (or the ones given). Nothing visible changes
+        but, with parents=True, the missing directories (0755) it goes in:
+        they are removed again by discard() and rollback()."""
         self.discard()
         directory = os.path.dirname(self.path)
+        if parents:
+            self._make_parents(directory)
         chown = os.geteuid() == 0 or uid is not None or gid is not None
         if mode is None:
             mode = self._stat.st_mode & 0o7777 if self._stat is not None else 0o644
@@ -173,6 +183,27 @@ class FileTarget:
         except OSError as exc:
             self.discard()
             raise self.error("cannot write", exc)
+
+    def _make_parents(self, directory):
+        missing = []
+        while not os.path.isdir(directory):
+            missing.append(directory)
+            directory = os.path.dirname(directory)
+        for directory in reversed(missing):
+            try:
+                os.mkdir(directory, 0o755)
+            except OSError as exc:
+                self._remove_made()
+                raise self.error("cannot create the directory of", exc)
+            self._made.append(directory)
+
+    def _remove_made(self):
+        for directory in reversed(self._made):
+            try:
+                os.rmdir(directory)
+            except OSError:
+                break  # something else was put there since: it stays
+        self._made = []
 
     def unchanged(self):
         """True if the file is still the one read (or still absent)."""
@@ -214,6 +245,8 @@ class FileTarget:
             except OSError:
                 pass
             self._tmp = None
+        if not self._committed:
+            self._remove_made()
 
     def rollback(self):
         """Put the file back as it was read: same bytes, owner and mode."""
@@ -223,6 +256,7 @@ class FileTarget:
         self._committed = False
         if self.before is None:
             os.unlink(self.path)
+            self._remove_made()
             return
         st = self._stat
         self.prepare(self.before, mode=st.st_mode & 0o7777, uid=st.st_uid, gid=st.st_gid)

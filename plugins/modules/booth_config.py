@@ -33,7 +33,9 @@ options:
     type: str
     default: booth
   config_file:
-    description: Path of booth.conf, overriding O(instance)'s default path.
+    description:
+      - Path of booth.conf, overriding O(instance)'s default path.
+      - Missing directories of a new file are made (mode 0755) and removed again when the task fails.
     type: path
   sites:
     description: Booth addresses of the sites, in order (booth derives ticket weights and priorities from it).
@@ -203,10 +205,7 @@ def _apply(module, p, values, conf, old_text, new_text):
                         )
                     )
                 if not module.check_mode:
-                    directory = os.path.dirname(path)
-                    if not os.path.isdir(directory):
-                        os.makedirs(directory, 0o755)
-                    _booth.prepare_config(conf, new_text)
+                    _booth.prepare_config(conf, new_text, parents=True)
     files = [conf] if conf.pending else []
     if "cib" in p["manage"] and (p["site_ip"] or p["state"] == "absent"):
         _result, cib_values = _module.run_transaction(

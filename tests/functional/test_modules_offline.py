@@ -164,3 +164,37 @@ def test_batch_form_in_one_task(tmp_path, cib):
     verify(cib)
     out = tool(cib, "crm_simulate", "--live-check", "--simulate").stdout
     assert "r50" in out
+
+
+@pytest.mark.parametrize("case", ["ok", "bad site_ip", "cib write fails"])
+def test_booth_config_makes_its_directory_only_for_a_task_that_succeeds(tmp_path, cib, case):
+    """booth.conf in a directory that does not exist yet: the task makes it
+    (0755, as the booth package does). Refused by our rules (a bad site_ip) or
+    failing at the CIB write (the CIB file is replaced by a directory), the
+    new directories go again with the staged file."""
+    etc = tmp_path / "etc"
+    if case == "cib write fails":
+        cib.unlink()
+        cib.mkdir()
+    task = {
+        "hacluster.pacemaker.booth_config": {
+            "config_file": str(etc / "booth" / "booth.conf"),
+            "sites": ["192.0.2.30", "192.0.2.31"],
+            "arbitrators": ["192.0.2.40"],
+            "authfile": "/etc/booth/authkey",
+            "site_ip": "192.0.2.300" if case == "bad site_ip" else "192.0.2.30",
+            "manage": ["config", "cib"],
+            "cib_file": str(cib),
+        }
+    }
+    rc, data, _proc = playbook(tmp_path, [task])
+    if case == "ok":
+        assert rc == 0 and result(data, 0)["changed"]
+        assert oct((etc / "booth").stat().st_mode & 0o777) == oct(0o755)
+        assert "site = 192.0.2.31" in (etc / "booth" / "booth.conf").read_text().splitlines()
+        verify(cib)
+        return
+    assert rc != 0
+    failed = result(data, 0)
+    assert failed.get("failed") and not failed.get("changed"), failed
+    assert not etc.exists()

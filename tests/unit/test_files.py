@@ -92,3 +92,28 @@ def test_files_are_put_back_when_the_cib_write_fails(tmp_path):
         _cib.Cib(str(cib_path)).transaction(planner, files=[target])
     assert (conf.read_bytes(), conf.stat().st_mode, conf.stat().st_uid) == conf_before
     assert cib_path.read_bytes() == cib_before
+
+
+def test_directories_made_for_a_new_file_go_when_it_is_not_kept(tmp_path):
+    path = tmp_path / "etc" / "booth" / "booth.conf"
+
+    def staged():
+        target = _files.FileTarget(str(path), "config_file")
+        assert target.read(missing_ok=True, parents=True) is None
+        target.prepare(b'ticket = "T1"\n', mode=0o644, parents=True)
+        assert oct((tmp_path / "etc").stat().st_mode & 0o777) == oct(0o755)
+        return target
+
+    staged().discard()  # failed before the commit (or check mode)
+    assert list(tmp_path.iterdir()) == []
+    target = staged()
+    assert _files.commit_all([target]) == [target]
+    assert path.read_bytes() == b'ticket = "T1"\n'
+    _files.rollback_all([target])  # the CIB write after it failed
+    assert list(tmp_path.iterdir()) == []
+    # a directory that got other content since is left alone
+    target = staged()
+    _files.commit_all([target])
+    (tmp_path / "etc" / "other").write_text("x")
+    _files.rollback_all([target])
+    assert sorted(p.name for p in (tmp_path / "etc").iterdir()) == ["other"]
