@@ -193,6 +193,8 @@ class FileTarget:
             try:
                 os.mkdir(directory, 0o755)
             except OSError as exc:
+                if exc.errno == errno.EEXIST and os.path.isdir(directory):
+                    continue  # a concurrent task made it: not ours to remove
                 self._remove_made()
                 raise self.error("cannot create the directory of", exc)
             self._made.append(directory)

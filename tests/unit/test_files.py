@@ -117,3 +117,15 @@ def test_directories_made_for_a_new_file_go_when_it_is_not_kept(tmp_path):
     (tmp_path / "etc" / "other").write_text("x")
     _files.rollback_all([target])
     assert sorted(p.name for p in (tmp_path / "etc").iterdir()) == ["other"]
+
+
+def test_a_directory_another_task_uses_is_not_removed(tmp_path):
+    path = tmp_path / "booth" / "booth.conf"
+    a, b = (_files.FileTarget(str(path), "config_file") for _ in range(2))
+    for t in (a, b):
+        assert t.read(missing_ok=True, parents=True) is None
+    a.prepare(b"a\n", parents=True)  # makes booth/
+    b.prepare(b"b\n", parents=True)  # finds it
+    a.discard()  # a fails: booth/ holds b's staged file, so it stays
+    assert _files.commit_all([b]) == [b]
+    assert path.read_bytes() == b"b\n"
