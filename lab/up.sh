@@ -9,8 +9,10 @@
 #   bench:     bench1 (one-node cluster bench, for benchmarks/run.py; not in all)
 #   scale:N    bench1 + rnode1..rnodeN (pacemaker-remote image, N = 1..24)
 # Usage: lab/up.sh [base|remote|geo|all|bench|scale:N]   (default: all). Idempotent.
-set -euo pipefail
+set -Eeuo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+# a command that stops the script unexpectedly says so (set -e alone is silent)
+trap 'say "ERROR: up.sh stopped at line $LINENO: $BASH_COMMAND (exit $?)"' ERR
 
 sel=${1:-all}
 hosts_of_sel=$(lab_selection "$sel") || die "usage: $0 [$LAB_SELECTIONS]"
