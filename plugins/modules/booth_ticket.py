@@ -24,10 +24,10 @@ description:
   - Granting is booth's job. With O(grant) the module asks the running booth (C(booth grant -s SITE)).
     Only with O(bypass_booth=true) does it use C(crm_ticket) directly, which can grant one ticket at two
     sites at once; see the docs page on the grant model.
-  - The booth.conf edit and the CIB change are one transaction, written before any grant or revoke. Booth's
-    answer comes after it: when booth does not confirm within O(wait_timeout), the task fails with
-    C(changed=true) and keeps what it wrote (it is the declared state, and undoing the constraints while booth
-    may still act on the request would be worse). A rerun only retries the grant.
+  - The booth.conf edit and the CIB change are one transaction, written before any grant or revoke. When booth
+    does not confirm a grant or revoke within O(wait_timeout), the task fails with C(changed=true) and keeps
+    what it wrote (it is the declared state, and undoing the constraints while booth may still act on the
+    request would be worse). A rerun only retries the grant.
 author:
   - hacluster.pacemaker contributors (@hacluster)
 extends_documentation_fragment:
