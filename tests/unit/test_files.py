@@ -121,7 +121,8 @@ def test_directories_made_for_a_new_file_go_when_it_is_not_kept(tmp_path):
 
 def test_a_directory_another_task_uses_is_not_removed(tmp_path):
     path = tmp_path / "booth" / "booth.conf"
-    a, b = (_files.FileTarget(str(path), "config_file") for _ in range(2))
+    a = _files.FileTarget(str(path), "config_file")
+    b = _files.FileTarget(str(path), "config_file")
     for t in (a, b):
         assert t.read(missing_ok=True, parents=True) is None
     a.prepare(b"a\n", parents=True)  # makes booth/
