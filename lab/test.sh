@@ -47,6 +47,8 @@ run_scenario() {
     lab_diag "$c"
     podman exec "$c" journalctl -u pacemaker -u pacemaker_remote -u corosync -u 'booth@*' \
       -n 60 --no-pager 2>/dev/null || true
+    # the sites' boothd runs under Pacemaker (booth-site agent), not booth@
+    podman exec "$c" journalctl -t boothd-site -n 60 --no-pager 2>/dev/null || true
   done >"$log.diag" 2>&1
   bash lab/down.sh "${SELECTION[$scenario]}"
   return 1
