@@ -14,6 +14,7 @@ from pathlib import Path
 
 import testinfra
 import yaml
+from test_geo import wait_for
 
 SITES = ("sitea1", "siteb1")
 MEMBERS = SITES + ("arbitrator1",)
@@ -97,9 +98,11 @@ def test_second_formation_beside_the_first(tmp_path):
         assert re.search(r'<resource id="booth-second-service"[^>]*role="Started"', mon), mon
         assert re.search(r'<resource id="booth-booth-service"[^>]*role="Started"', mon), mon
 
-    # the second ticket at site B, booth's view alike everywhere
+    # the second ticket at site B, booth's view alike everywhere (the other
+    # members learn it a message after the granting site)
     for m in MEMBERS:
-        assert leaders(m, conf).get("secondticket") == SECOND_IPS[1], m
+        got = wait_for(lambda m=m: leaders(m, conf).get("secondticket"), SECOND_IPS[1])
+        assert got == SECOND_IPS[1], m
     # the first formation: same files, same leader
     assert {m: host(m).file(FIRST).sha256sum for m in MEMBERS} == first_conf
     assert leaders("sitea1", FIRST) == first_leaders
