@@ -158,18 +158,33 @@ def read(host, *argv):
     return start, time.time(), out
 
 
-def granted(site, out=False):
-    """The ticket as this site's CIB has it: True, False, or None (no answer)."""
-    out = read(site, "crm_ticket", "--info")[2] if out is False else out
+def ticket_granted(out):
+    """`crm_ticket --info` output -> True/False, None when there was none."""
     return None if out is None else out.split()[1:2] == ["granted"]
 
 
-def booth_leader(member, out=False):
-    """Whom booth at this member names the leader ("none"/"NONE" after a
-    revoke / before any grant), or None when it does not answer."""
-    out = read(member, "booth", "list")[2] if out is False else out
+def ticket_leader(out):
+    """`booth list` output -> the leader booth names ("none"/"NONE" after a
+    revoke / before any grant), None when there was none."""
     m = re.search(r"ticket: %s, leader: ([^,\s]+)" % TICKET, out or "")
     return m.group(1) if m else None
+
+
+# what each kind of read runs, and how its output is read
+READ_KINDS = {
+    "cib": (("crm_ticket", "--info"), ticket_granted),
+    "booth": (("booth", "list"), ticket_leader),
+}
+
+
+def granted(site):
+    argv, parse = READ_KINDS["cib"]
+    return parse(read(site, *argv)[2])
+
+
+def booth_leader(member):
+    argv, parse = READ_KINDS["booth"]
+    return parse(read(member, *argv)[2])
 
 
 class Sampler(threading.Thread):
@@ -187,12 +202,9 @@ class Sampler(threading.Thread):
 
     @staticmethod
     def one(what):
-        kind, host = what
-        if kind == "cib":
-            start, end, out = read(host, "crm_ticket", "--info")
-            return what, (start, end, granted(host, out))
-        start, end, out = read(host, "booth", "list")
-        return what, (start, end, booth_leader(host, out))
+        argv, parse = READ_KINDS[what[0]]
+        start, end, out = read(what[1], *argv)
+        return what, (start, end, parse(out))
 
     def run(self):
         with concurrent.futures.ThreadPoolExecutor(len(self.READS)) as pool:
@@ -212,10 +224,11 @@ def held(reads):
     (start, end, held) in time order. A read shows one instant somewhere in
     its window, and a handover takes booth well under a second, so one
     positive read beside another site's proves nothing: a sample straddling
-    the handover shows both (seen in CI, and here in 1 of 4 runs). Two positive reads in a row bound
-    an interval, from the end of the first to the start of the last, given
-    that a holder does not flap within a second; a real double grant lasts
-    until booth notices, a lease renewal (expire / 2 = 15 s) at the least."""
+    the handover shows both (seen in CI, and here in 1 of 4 runs). Two
+    positive reads in a row bound an interval, from the end of the first to
+    the start of the last, given that a holder does not flap within a second;
+    a real double grant lasts until booth notices, a lease renewal
+    (expire / 2 = 15 s) at the least."""
     intervals, run = [], []
     for start, end, value in list(reads) + [(None, None, False)]:
         if value:
@@ -304,16 +317,10 @@ def test_never_granted_at_two_sites(sampler):
     samples = sampler.stop()
     lines = []
     for sample in samples:
-        starts = [r[0] for r in sample.values()]
-        ends = [r[1] for r in sample.values()]
+        first = min(r[0] for r in sample.values())
+        span = max(r[1] for r in sample.values()) - first
         values = {"%s %s" % what: r[2] for what, r in sample.items()}
-        lines.append(
-            (
-                clock(min(starts)),
-                values,
-                max(ends) - min(starts),
-            )
-        )
+        lines.append((clock(first), values, span))
     changes = [line for i, line in enumerate(lines) if i == 0 or line[1] != lines[i - 1][1]]
     timeline = "\n".join("%s (reads over %.1f s) %s" % (t, span, v) for t, v, span in changes)
     (ROOT / ".build").mkdir(exist_ok=True)
