@@ -55,6 +55,13 @@ for ((lab_i = 1; lab_i <= LAB_BENCH_MAX; lab_i++)); do
   LAB_KIND[rnode$lab_i]=remote
   LAB_IP[rnode$lab_i]=$LAB_PREFIX.$((150 + lab_i))
 done
+# What lab/reset.sh puts back (relative to /): every path where the roles,
+# the modules, pcs or the scenarios write on a host. up.sh keeps them in the
+# snapshot; the mark says "reset or booted, and not handed out since".
+LAB_RESET_PATHS="etc/pacemaker etc/booth etc/corosync etc/default etc/firewalld etc/systemd/system var/lib/pcsd var/lib/booth"
+LAB_SNAPSHOT=/var/lib/hacluster-lab/pristine.tar
+LAB_SNAPSHOT_PATHS=/var/lib/hacluster-lab/pristine.paths
+LAB_PRISTINE_MARK=/run/hacluster-lab-pristine
 # Free addresses reserved for floating IPs (e.g. booth site IPs).
 LAB_VIP_A=$LAB_PREFIX.101
 LAB_VIP_B=$LAB_PREFIX.102

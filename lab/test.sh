@@ -57,15 +57,27 @@ run_scenario() {
 # The remote and geo scenarios use disjoint containers on one network, and
 # both mostly wait on Pacemaker, booth and timeouts: they run side by side.
 # adopt uses every container; the older suites reuse the remote names.
+# One boot per suite: a scenario's destroy keeps the containers and resets
+# them (lab/reset.sh, LAB_KEEP=1) while a later group runs on the same suite;
+# the last group of a suite removes them.
 groups=("$@")
 ((${#groups[@]})) || groups=(remote+geo adopt remote@bookworm remote@bullseye)
+suite_of() { [[ $1 == *@* ]] && echo "${1##*@}" || echo default; }
 failed=()
-for group in "${groups[@]}"; do
+for ((g = 0; g < ${#groups[@]}; g++)); do
+  group=${groups[g]}
+  suite=$(suite_of "${group%%+*}")
+  export LAB_KEEP=0
+  for later in "${groups[@]:g+1}"; do [[ $(suite_of "${later%%+*}") == "$suite" ]] && LAB_KEEP=1; done
   IFS=+ read -ra runs <<<"$group"
   declare -A pids=()
+  start=$SECONDS
   for run in "${runs[@]}"; do run_scenario "$run" & pids[$run]=$!; done
   for run in "${runs[@]}"; do wait "${pids[$run]}" || failed+=("$run"); done
   unset pids
+  echo "lab: group $group done in $((SECONDS - start)) s"
+  # the next suite boots its own containers: whatever this one left goes
+  [[ $LAB_KEEP == 1 ]] || LAB_KEEP=0 bash lab/down.sh all
 done
 # CI keeps only the tail of the output: name what failed there, with the end
 # of its log (the whole log is in .build/lab-logs)

@@ -144,5 +144,17 @@ rc=0
 for c in "${!cpids[@]}"; do wait "${cpids[$c]}" || rc=1; done
 ((rc == 0)) || exit 1
 
+# The first state of each host, for lab/reset.sh; and the hosts are handed
+# out: what runs next changes them.
+snapshot() {
+  lx "$1" sh -ec "test -s $LAB_SNAPSHOT && exit 0; mkdir -p ${LAB_SNAPSHOT%/*}; cd /
+    echo '$LAB_RESET_PATHS' > $LAB_SNAPSHOT_PATHS
+    tar -cpf $LAB_SNAPSHOT.tmp \$(for p in $LAB_RESET_PATHS; do [ -e \$p ] && echo \$p; done)
+    mv $LAB_SNAPSHOT.tmp $LAB_SNAPSHOT"
+  lx "$1" rm -f "$LAB_PRISTINE_MARK"
+}
+for h in "${hosts[@]}"; do snapshot "$h" & pids[$h]=$!; done
+for h in "${hosts[@]}"; do wait "${pids[$h]}" || die "could not keep the first state of $h"; done
+
 say "lab up ($sel) in $((SECONDS - t0)) s (containers ready after ${t_boot} s, pcs auth done after ${t_auth} s):"
 for h in "${hosts[@]}"; do say "  $h ${LAB_IP[$h]} $(lab_image "${LAB_KIND[$h]}")"; done

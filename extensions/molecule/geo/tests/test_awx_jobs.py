@@ -7,18 +7,22 @@ booth.conf, no key).
 Runs first (file order); test_geo.py then checks the result."""
 
 import base64
-import os
-import sys
-from pathlib import Path
 
 import pytest
-from test_geo import ARBITRATOR, CONF, IP_A, KEY, MEMBERS, SITE_A, host, leader, wait_for
-
-ROOT = Path(__file__).resolve().parents[4]
-sys.path.insert(0, str(ROOT / "tests"))
-from awx_job import Job, install_collection, lab_inventory  # noqa: E402
-
-INVENTORY = os.environ.get("GEO_INVENTORY", str(ROOT / "lab" / "inventory" / "geo.yml"))
+from awx_job import Job, install_collection, lab_inventory
+from geo_lab import (
+    ARBITRATOR,
+    CONF,
+    INVENTORY,
+    IP_A,
+    KEY,
+    MEMBERS,
+    SITE_A,
+    checksums,
+    host,
+    leader,
+    wait_for,
+)
 
 
 @pytest.fixture(scope="module")
@@ -26,16 +30,12 @@ def collections(tmp_path_factory):
     return install_collection(tmp_path_factory.mktemp("awx-collection"))
 
 
-def checksums(path):
-    return {m: host(m).check_output("sha256sum %s", path).split()[0] for m in MEMBERS}
-
-
 def member_job(tmp_path, collections, name, member, credential):
     return Job(
         tmp_path,
         name,
         collections,
-        lab_inventory(INVENTORY, [member]),
+        lab_inventory(INVENTORY.paths[0], [member]),
         "hacluster.pacemaker.geo_cluster",
         credential,
     )

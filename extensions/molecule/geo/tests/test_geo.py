@@ -1,60 +1,31 @@
-"""Verify the booth geo cluster built by playbooks/geo_cluster.yml in the lab.
-
-Site A = sitea1 (booth IP 10.89.77.101), site B = siteb1 (10.89.77.102),
-arbitrator1 (10.89.77.41). The tests run in file order: the last ones move
-the ticket to site B.
+"""Verify the booth geo cluster built by playbooks/geo_cluster.yml in the lab
+(members and addresses from lab/inventory/geo.yml). The tests run in file
+order: the last ones move the ticket to site B.
 """
 
-import os
 import re
-import subprocess
-import time
-from pathlib import Path
 
+import lab
 import pytest
-import testinfra
-
-SITE_A, SITE_B, ARBITRATOR = "sitea1", "siteb1", "arbitrator1"
-IP_A, IP_B = "10.89.77.101", "10.89.77.102"
-MEMBERS = (SITE_A, SITE_B, ARBITRATOR)
-CONF = "/etc/booth/booth.conf"
-KEY = "/etc/booth/booth.key"
-TICKET = "apacheticket"
-RESOURCE = "apache"
-SCENARIO = Path(__file__).resolve().parent.parent
-
-
-def host(name):
-    return testinfra.get_host("podman://" + name)
-
-
-def leader(name, site=None):
-    """The ticket's leader as booth at this host sees it (booth list)."""
-    cmd = "booth list -c " + CONF + (" -s " + site if site else "")
-    out = host(name).check_output(cmd)
-    m = re.search(r"ticket: %s, leader: ([^,\s]+)" % TICKET, out)
-    assert m, out
-    return m.group(1)
-
-
-def resource_state(name):
-    """'Started' or 'Stopped' for the demo resource in this site's crm_mon."""
-    out = host(name).check_output("crm_mon -1 --inactive --output-as=xml")
-    m = re.search(r'<resource id="%s"[^>]*\brole="(\w+)"' % RESOURCE, out)
-    assert m, out
-    return m.group(1)
-
-
-def wait_for(what, expected, timeout=90):
-    end = time.time() + timeout
-    while True:
-        try:
-            value = what()
-        except AssertionError:
-            value = None
-        if value == expected or time.time() > end:
-            return value
-        time.sleep(2)
+from geo_lab import (
+    ARBITRATOR,
+    ARBITRATOR_IP,
+    CONF,
+    IP_A,
+    IP_B,
+    KEY,
+    MEMBERS,
+    SCENARIO,
+    SITE_A,
+    SITE_B,
+    SITES,
+    TICKET,
+    host,
+    leader,
+    play,
+    resource_state,
+    wait_for,
+)
 
 
 @pytest.mark.parametrize("path", [CONF, KEY])
@@ -76,15 +47,14 @@ def test_conf_globals_first():
     lines = [line.split("=")[0].strip() for line in text.splitlines() if "=" in line]
     assert lines.index("site") > lines.index("port")
     assert lines.index("site") > lines.index("authfile")
-    assert ("site = %s" % IP_A) in text and ("arbitrator = 10.89.77.41") in text
+    assert ("site = %s" % IP_A) in text and ("arbitrator = %s" % ARBITRATOR_IP) in text
 
 
 def test_booth_runs_everywhere():
     assert host(ARBITRATOR).service("booth@booth").is_running
     assert host(ARBITRATOR).service("booth@booth").is_enabled
-    for site in (SITE_A, SITE_B):
-        out = host(site).check_output("crm_mon -1 --inactive --output-as=xml")
-        assert re.search(r'<resource id="booth-booth-service"[^>]*role="Started"', out), out
+    for site in SITES:
+        assert lab.where(site, "booth-booth-service") == {site}, site
 
 
 def open_ports(member, config):
@@ -110,7 +80,7 @@ def test_firewall_open(config):
 
 
 def test_leader_is_site_a_everywhere():
-    for site in (SITE_A, SITE_B):
+    for site in SITES:
         assert wait_for(lambda s=site: leader(s), IP_A) == IP_A
 
 
@@ -142,28 +112,16 @@ def test_wrong_key_is_rejected():
     assert TICKET not in bad.stdout
 
 
-def play(name):
+def scenario_play(name):
     """Run one of the scenario's playbooks against the geo inventory."""
-    env = dict(os.environ)
-    proc = subprocess.run(
-        [
-            "ansible-playbook",
-            "-i",
-            env.get("GEO_INVENTORY", str(SCENARIO.parents[2] / "lab/inventory/geo.yml")),
-            str(SCENARIO / name),
-        ],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert proc.returncode == 0, proc.stdout + proc.stderr
+    result = play(SCENARIO / name)
+    assert result.ok, result.tail()
 
 
 def test_failover_to_site_b():
     """Revoke at A and grant at B with the booth_ticket module."""
-    play("failover.yml")
-    for site in (SITE_A, SITE_B):
+    scenario_play("failover.yml")
+    for site in SITES:
         assert wait_for(lambda s=site: leader(s), IP_B) == IP_B
     assert wait_for(lambda: resource_state(SITE_B), "Started") == "Started"
     assert wait_for(lambda: resource_state(SITE_A), "Stopped") == "Stopped"
@@ -171,6 +129,6 @@ def test_failover_to_site_b():
 
 def test_a_stopped_firewall_stays_stopped():
     """The booth role never starts firewalld (see firewall_off.yml)."""
-    play("firewall_off.yml")
+    scenario_play("firewall_off.yml")
     for m in (SITE_B, ARBITRATOR):  # started again by the play's always block
         assert host(m).service("firewalld").is_running

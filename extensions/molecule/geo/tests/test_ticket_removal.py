@@ -7,29 +7,13 @@ it is; a rerun changes nothing.
 
 Runs after test_geo.py (file order): apacheticket is at site B by then."""
 
-import json
-import os
-import re
-import subprocess
-from pathlib import Path
-
+import lab
 import pytest
-import testinfra
+from geo_lab import CONF, INVENTORY, IP_A, MEMBERS, SITE_A, SITE_B, SITES, cib_version, host, play
+from geo_lab import TICKET as FIRST_TICKET
 
-SITES = ("sitea1", "siteb1")
-MEMBERS = SITES + ("arbitrator1",)
-IP_A = "10.89.77.101"
-CONF = "/etc/booth/booth.conf"
 TICKET, RESOURCE = "oldticket", "oldsvc"
-ROOT = Path(__file__).resolve().parents[4]
-INVENTORY = os.environ.get("GEO_INVENTORY", str(ROOT / "lab" / "inventory" / "geo.yml"))
-APACHE = {
-    "name": "apacheticket",
-    "expire": "600",
-    "constraints": [{"resource": "apache", "loss_policy": "stop"}],
-    "grant": "granted",
-    "site": IP_A,
-}
+APACHE = INVENTORY.var("booth_tickets")[0]
 OLD = {
     "name": TICKET,
     "expire": "600",
@@ -39,47 +23,20 @@ OLD = {
 }
 
 
-def host(name):
-    return testinfra.get_host("podman://" + name)
-
-
-def geo_playbook(tickets, tmp_path):
-    extra = tmp_path / "tickets.json"
-    extra.write_text(json.dumps({"booth_tickets": tickets}))
-    return subprocess.run(
-        [
-            "ansible-playbook",
-            "-i",
-            INVENTORY,
-            str(ROOT / "playbooks" / "geo_cluster.yml"),
-            "-e",
-            "@%s" % extra,
-        ],
-        env=dict(os.environ, ANSIBLE_NOCOLOR="1", ANSIBLE_FORCE_COLOR="0"),
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-
-
-def changed(result):
-    return {
-        m.group(1): int(m.group(2))
-        for m in re.finditer(r"^(\S+)\s+: ok=\d+\s+changed=(\d+)", result.stdout, re.M)
-    }
+def geo_playbook(tickets):
+    return play("geo_cluster.yml", extra_vars=[{"booth_tickets": tickets}])
 
 
 def snapshot():
     """booth.conf of every member and each site's CIB epoch."""
     out = {m: host(m).file(CONF).sha256sum for m in MEMBERS}
     for s in SITES:
-        head = host(s).check_output("cibadmin --query | head -n 1")
-        out[s + "-epoch"] = re.search(r'\sepoch="(\d+)"', head).group(1)
+        out[s + "-epoch"] = cib_version(s)
     return out
 
 
 def booth_knows(member, ticket):
-    return ticket in host(member).check_output("booth list -c %s" % CONF)
+    return ticket in lab.booth_tickets(member)
 
 
 def state_in_cib(site):
@@ -87,7 +44,7 @@ def state_in_cib(site):
 
 
 @pytest.fixture(scope="module")
-def with_old_ticket(tmp_path_factory):
+def with_old_ticket():
     """A second ticket, granted at site A, bound to a running resource."""
     for s in SITES:
         if host(s).run("crm_resource --resource %s --query-xml" % RESOURCE).rc != 0:
@@ -95,32 +52,30 @@ def with_old_ticket(tmp_path_factory):
                 "cibadmin --create --scope resources --xml-text "
                 '\'<primitive id="%s" class="ocf" provider="pacemaker" type="Dummy"/>\'' % RESOURCE
             )
-    result = geo_playbook([APACHE, OLD], tmp_path_factory.mktemp("add"))
-    assert result.returncode == 0, result.stdout[-4000:]
+    result = geo_playbook([APACHE, OLD])
+    assert result.ok, result.tail()
     for m in MEMBERS:
         assert 'ticket = "%s"' % TICKET in host(m).file(CONF).content_string, m
-    assert 'ticket="%s"' % TICKET in host("sitea1").check_output(
+    assert 'ticket="%s"' % TICKET in host(SITE_A).check_output(
         "cibadmin --query --scope constraints"
     )
     return snapshot()
 
 
-def test_removal_that_would_release_a_running_resource_is_refused(with_old_ticket, tmp_path):
-    result = geo_playbook([APACHE, dict(name=TICKET, state="absent")], tmp_path)
-    assert result.returncode != 0
-    out = result.stdout + result.stderr  # a failed run_once task is reported on stderr
-    assert "release_resources" in out and "'%s'" % RESOURCE in out, out[-4000:]
+def test_removal_that_would_release_a_running_resource_is_refused(with_old_ticket):
+    result = geo_playbook([APACHE, dict(name=TICKET, state="absent")])
+    assert not result.ok
+    out = result.output
+    assert "release_resources" in out and "'%s'" % RESOURCE in out, result.tail()
     assert snapshot() == with_old_ticket  # no member's booth.conf, no site's CIB changed
 
 
-def test_removal_with_release_resources(with_old_ticket, tmp_path):
-    leader_before = re.search(
-        r"ticket: apacheticket, leader: (\S+),",
-        host("siteb1").check_output("booth list -c " + CONF),
-    ).group(1)
+def test_removal_with_release_resources(with_old_ticket):
+    leader_before = lab.leader(SITE_B, FIRST_TICKET)
+    assert leader_before
     gone = dict(name=TICKET, state="absent", release_resources=True)
-    result = geo_playbook([APACHE, gone], tmp_path)
-    assert result.returncode == 0, result.stdout[-4000:]
+    result = geo_playbook([APACHE, gone])
+    assert result.ok, result.tail()
     sums = {m: host(m).file(CONF).sha256sum for m in MEMBERS}
     assert len(set(sums.values())) == 1, sums
     for m in MEMBERS:
@@ -133,9 +88,8 @@ def test_removal_with_release_resources(with_old_ticket, tmp_path):
         assert 'id="%s"' % TICKET not in state_in_cib(s), s
         verify = host(s).run("crm_verify --live-check")
         assert verify.rc == 0, verify.stdout + verify.stderr
-    out = host("siteb1").check_output("booth list -c " + CONF)
-    assert "ticket: apacheticket, leader: %s," % leader_before in out, out
+    assert lab.leader(SITE_B, FIRST_TICKET) == leader_before
 
-    again = geo_playbook([APACHE, gone], tmp_path)
-    assert again.returncode == 0, again.stdout[-4000:]
-    assert not any(changed(again).values()), changed(again)
+    again = geo_playbook([APACHE, gone])
+    assert again.ok, again.tail()
+    assert not any(again.changed().values()), again.changed()

@@ -1,9 +1,9 @@
-"""Fixtures of the "remote" scenario's tests (helpers live in remote_lab.py)."""
+"""Fixtures of the "remote" scenario's tests (helpers: remote_lab.py over tests/lab.py)."""
 
 import pytest
-from remote_lab import lab
+from remote_lab import NODE, host
 
 
 @pytest.fixture(scope="session")
 def node1():
-    return lab("node1")
+    return host(NODE)

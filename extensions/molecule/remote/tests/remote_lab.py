@@ -1,114 +1,59 @@
-"""Helpers for the "remote" scenario's tests.
+"""The remote scenario's hosts, read from lab/inventory/remote.yml, and the lab
+test kit (tests/lab.py) bound to that inventory. The authkey is never read:
+only its SHA-256 fingerprint, mode and owner."""
 
-The lab's containers are reached through testinfra's podman backend (the
-molecule inventory uses containers.podman.podman, which testinfra's ansible
-backend would only drive through slow ansible ad-hoc calls). The authkey is
-never read: only its SHA-256 fingerprint, mode and owner.
-"""
-
-import functools
-import os
-import subprocess
-import time
-import xml.etree.ElementTree as ET
+import sys
 from pathlib import Path
 
-import pytest
-import testinfra
+sys.path.insert(0, str(Path(__file__).resolve().parents[4] / "tests"))
 
-ROOT = Path(__file__).resolve().parents[4]
-INVENTORY = ROOT / "lab" / "inventory" / "remote.yml"
-PLAYBOOK = ROOT / "playbooks" / "remote_nodes.yml"
-CLUSTER = ("node1", "node2")
-REMOTE_HOSTS = ("remote1", "guest1")
+import lab  # noqa: E402
+from lab import AUTHKEY, ROOT, host, wait_until  # noqa: E402,F401  (the scenario's vocabulary)
+
+INVENTORY = lab.inventory("remote")
+CLUSTER = INVENTORY.hosts("cluster_nodes")
+REMOTE_HOSTS = INVENTORY.hosts("remote_nodes") + INVENTORY.hosts("guest_nodes")
 ALL_HOSTS = CLUSTER + REMOTE_HOSTS
-AUTHKEY = "/etc/pacemaker/authkey"
+NODE = CLUSTER[0]  # where the CIB is read and the modules run
+default_suite_only = lab.default_suite_only()
 
 
-@functools.cache
-def lab(name):
-    os.environ.setdefault("CONTAINERS_CONF", str(ROOT / "lab" / "containers.conf"))
-    return testinfra.get_host(f"podman://{name}")
+def run_playbook(*extra_vars, check=False, playbook="remote_nodes.yml"):
+    return lab.play(playbook, INVENTORY, extra_vars, check=check)
 
 
-def crm_mon():
-    out = lab("node1").check_output("crm_mon --one-shot --output-as=xml --inactive")
-    return ET.fromstring(out)
-
-
-def online_nodes():
-    return {n.get("name") for n in crm_mon().iterfind("nodes/node") if n.get("online") == "true"}
-
-
-def wait_until(predicate, timeout=180, interval=3):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value or time.monotonic() >= deadline:
-            return value
-        time.sleep(interval)
-
-
-def wait_online(names, timeout=180):
-    return wait_until(lambda: set(names) <= online_nodes(), timeout)
+def run_module(module, args, check=False, target=NODE):
+    return lab.module(INVENTORY, target, module, args, check=check)
 
 
 def fingerprints(hosts=ALL_HOSTS):
-    """{host: sha256 of /etc/pacemaker/authkey}; the key itself is never read here."""
-    return {h: lab(h).check_output(f"sha256sum {AUTHKEY}").split()[0] for h in hosts}
+    return lab.fingerprints(hosts)
 
 
-def run_playbook(*extra_vars, check=False, playbook=PLAYBOOK):
-    env = dict(os.environ)
-    env["ANSIBLE_COLLECTIONS_PATH"] = os.pathsep.join(
-        filter(None, [str(ROOT / ".build" / "collections"), env.get("ANSIBLE_COLLECTIONS_PATH")])
-    )
-    env.setdefault("CONTAINERS_CONF", str(ROOT / "lab" / "containers.conf"))
-    # molecule exports ANSIBLE_FORCE_COLOR, which wins over NOCOLOR
-    env.update(ANSIBLE_NOCOLOR="1", ANSIBLE_FORCE_COLOR="0")
-    cmd = ["ansible-playbook", "-i", str(INVENTORY), str(playbook)]
-    for ev in extra_vars:
-        cmd += ["-e", ev]
-    if check:
-        cmd.append("--check")
-    return subprocess.run(cmd, env=env, cwd=ROOT, capture_output=True, text=True, check=False)
+def crm_mon():
+    """crm_mon's XML at the first cluster node, for what the collection's
+    reader does not keep (maintenance, failures)."""
+    import xml.etree.ElementTree as ET
+
+    return ET.fromstring(lab.crm_mon_xml(NODE))
 
 
-# The older suites (LAB_SUITE=bookworm, bullseye) repeat the converge and the
-# node-level checks; the operations whose lab time is long (day-2 playbooks,
-# AWX-style jobs) run on the default suite only, to keep CI's time.
-default_suite_only = pytest.mark.skipif(
-    os.environ.get("LAB_SUITE") not in (None, ""),
-    reason="runs on the default lab suite only (CI time)",
-)
+def online_nodes():
+    return lab.online_nodes(NODE)
 
 
-def recap(result):
-    """{host: {ok, changed, failed, ...}} from an ansible-playbook run's PLAY RECAP."""
-    out = {}
-    for line in result.stdout.split("PLAY RECAP", 1)[-1].splitlines():
-        host, sep, counts = line.partition(" : ")
-        if sep:
-            out[host.strip()] = {k: int(v) for k, v in (kv.split("=") for kv in counts.split())}
-    return out
+def wait_online(names=ALL_HOSTS, timeout=180):
+    return lab.wait_online(NODE, names, timeout)
 
 
 def cib_epoch():
-    cib = ET.fromstring(lab("node1").check_output("cibadmin --query"))
-    return cib.get("admin_epoch"), cib.get("epoch")
+    return lab.cib_version(NODE)
 
 
-def run_module(module, args, check=False, host="node1"):
-    """One module task on `host` (ansible ad-hoc with this checkout's
-    collection); returns its result."""
-    import json
+def where(resource):
+    return lab.where(NODE, resource)
 
-    env = dict(os.environ, ANSIBLE_LOAD_CALLBACK_PLUGINS="1", ANSIBLE_STDOUT_CALLBACK="json")
-    env["ANSIBLE_COLLECTIONS_PATH"] = str(ROOT / ".build" / "collections")
-    env.setdefault("CONTAINERS_CONF", str(ROOT / "lab" / "containers.conf"))
-    cmd = ["ansible", "-i", str(INVENTORY), host, "-m", module, "-a", json.dumps(args)]
-    if check:
-        cmd.append("--check")
-    proc = subprocess.run(cmd, env=env, cwd=ROOT, capture_output=True, text=True, check=False)
-    data = json.loads(proc.stdout)
-    return data["plays"][0]["tasks"][0]["hosts"][host]
+
+def no_change(result):
+    """A run that succeeded and changed nothing on any host."""
+    return result.ok and result.stats and not any(result.changed().values())

@@ -1,38 +1,40 @@
 """State after converge: nodes online, services, firewall, one shared authkey."""
 
-import re
 import xml.etree.ElementTree as ET
 
 import pytest
 from remote_lab import (
     ALL_HOSTS,
     AUTHKEY,
+    CLUSTER,
+    NODE,
     REMOTE_HOSTS,
     crm_mon,
     fingerprints,
-    lab,
+    host,
     run_module,
     wait_online,
     wait_until,
+    where,
 )
 
 
 def test_remote_and_guest_nodes_online():
-    assert wait_online(["node1", "node2", "remote1", "guest1"], timeout=120)
+    assert wait_online(ALL_HOSTS, timeout=120)
 
 
-def test_node_types(node1):
-    from remote_lab import crm_mon
+def test_node_types():
+    import lab
 
-    nodes = {n.get("name"): n for n in crm_mon().iterfind("nodes/node")}
-    assert nodes["remote1"].get("type") == "remote"
-    assert nodes["guest1"].get("type") == "remote"
-    assert nodes["guest1"].get("id_as_resource") == "guest1-vm"
+    nodes = lab.monitor(NODE).nodes
+    assert nodes["remote1"]["type"] == "remote"
+    assert nodes["guest1"]["type"] == "remote"
+    assert nodes["guest1"]["id_as_resource"] == "guest1-vm"
 
 
 @pytest.mark.parametrize("name", REMOTE_HOSTS)
 def test_services(name):
-    h = lab(name)
+    h = host(name)
     assert h.service("pacemaker_remote").is_running
     assert h.service("pacemaker_remote").is_enabled
     assert h.service("pcsd").is_running
@@ -41,7 +43,7 @@ def test_services(name):
 
 @pytest.mark.parametrize("name", REMOTE_HOSTS)
 def test_firewall(name):
-    h = lab(name)
+    h = host(name)
     for perm in ("", "--permanent "):
         service = h.run(f"firewall-cmd {perm}--query-service=high-availability")
         port = h.run(f"firewall-cmd {perm}--query-port=3121/tcp")
@@ -55,12 +57,12 @@ def test_authkey_same_everywhere():
 
 @pytest.mark.parametrize("name", ALL_HOSTS)
 def test_authkey_file(name):
-    f = lab(name).file(AUTHKEY)
+    f = host(name).file(AUTHKEY)
     assert f.user == "hacluster"
     assert f.group == "haclient"
     # pcs cluster setup wrote the cluster nodes' key 0400: at least as strict as
     # the role's 0640, so it is kept (no churn); the role wrote the others 0640
-    assert f.mode == (0o400 if name.startswith("node") else 0o640)
+    assert f.mode == (0o400 if name in CLUSTER else 0o640)
     assert f.size >= 32
 
 
@@ -86,15 +88,10 @@ def test_resource_runs_on_remote_node(node1):
     assert wait_until(located, timeout=90), node1.run("crm_mon -1").stdout
     # and the agent really runs on the remote host (Dummy's state file)
     assert (
-        lab("remote1")
+        host("remote1")
         .run("ls /run/Dummy-remote1-dummy.state /run/resource-agents/Dummy-remote1-dummy.state")
         .stdout
     )
-
-
-def where(resource):
-    out = lab("node1").run("crm_resource --resource %s --locate" % resource).stdout
-    return set(re.findall(r"running on: (\S+)", out))
 
 
 def test_standby_moves_resources_away_and_back():

@@ -8,7 +8,7 @@ Runs after test_remote.py (file order) on the converged lab."""
 
 import time
 
-from remote_lab import ALL_HOSTS, AUTHKEY, cib_epoch, lab, recap, run_playbook, wait_online
+from remote_lab import ALL_HOSTS, AUTHKEY, cib_epoch, host, run_playbook, wait_online
 
 ENV_FILE = "/etc/default/pacemaker"
 
@@ -17,16 +17,16 @@ def snapshot():
     """What the drifts below touch, host by host (the key only by fingerprint)."""
     out = {}
     for h in ALL_HOSTS:
-        host = lab(h)
+        there = host(h)
         out[h] = {
-            "authkey": host.check_output(f"stat -c '%U:%G:%a' {AUTHKEY}; sha256sum {AUTHKEY}"),
-            "units": host.run(
+            "authkey": there.check_output(f"stat -c '%U:%G:%a' {AUTHKEY}; sha256sum {AUTHKEY}"),
+            "units": there.run(
                 "systemctl is-enabled pacemaker_remote pcsd; systemctl is-active pacemaker_remote pcsd"
             ).stdout,
-            "firewall": host.run(
+            "firewall": there.run(
                 "firewall-cmd --list-services; firewall-cmd --permanent --list-services"
             ).stdout,
-            "env": host.run(f"cat {ENV_FILE}").stdout,
+            "env": there.run(f"cat {ENV_FILE}").stdout,
         }
     return out
 
@@ -35,43 +35,41 @@ def test_noop_rerun_is_a_few_rounds_and_writes_nothing():
     epoch = cib_epoch()
     before = snapshot()
     result = run_playbook()
-    assert result.returncode == 0, result.stdout[-3000:]
-    counts = recap(result)
-    assert set(counts) == set(ALL_HOSTS)
-    for host, c in counts.items():
-        assert c["changed"] == 0, (host, c)
-        # ok counts every task that ran for the host, includes and asserts too
-        assert c["ok"] <= 10, (host, c)
+    assert result.ok, result.tail()
+    assert set(result.stats) == set(ALL_HOSTS)
+    assert not any(result.changed().values()), result.changed()
+    # a round is every task that ran for the host, includes and asserts too
+    assert max(result.rounds().values()) <= 10, result.rounds()
     assert cib_epoch() == epoch
     assert snapshot() == before
 
 
 def test_every_kind_of_drift_is_seen_and_repaired():
     # one drift per thing gather.yml reads, spread over the hosts
-    lab("remote1").check_output(f"chmod 0644 {AUTHKEY}")
-    lab("node2").check_output(f"chown root {AUTHKEY}")
-    lab("remote1").check_output("systemctl disable pacemaker_remote")
-    lab("guest1").check_output("systemctl disable pcsd")
-    lab("guest1").check_output("firewall-cmd -q --remove-service=high-availability")
-    lab("remote1").check_output("firewall-cmd -q --permanent --remove-service=high-availability")
+    host("remote1").check_output(f"chmod 0644 {AUTHKEY}")
+    host("node2").check_output(f"chown root {AUTHKEY}")
+    host("remote1").check_output("systemctl disable pacemaker_remote")
+    host("guest1").check_output("systemctl disable pcsd")
+    host("guest1").check_output("firewall-cmd -q --remove-service=high-availability")
+    host("remote1").check_output("firewall-cmd -q --permanent --remove-service=high-availability")
     # a stale port setting: the role removes it and restarts pacemaker_remote
-    lab("guest1").check_output(f"echo PCMK_remote_port=3121 >> {ENV_FILE}")
+    host("guest1").check_output(f"echo PCMK_remote_port=3121 >> {ENV_FILE}")
     drifted = snapshot()
     start = time.monotonic()
     epoch = cib_epoch()
 
     checked = run_playbook(check=True)
-    assert checked.returncode == 0, checked.stdout[-3000:]
-    counts = recap(checked)
-    for host in ALL_HOSTS:
-        assert counts[host]["changed"] > 0 or host == "node1", (host, counts[host])
+    assert checked.ok, checked.tail()
+    counts = checked.changed()
+    for h in ALL_HOSTS:
+        assert counts[h] > 0 or h == "node1", (h, counts)
     assert snapshot() == drifted
     assert cib_epoch() == epoch
 
     print("check mode run: %.0f s" % (time.monotonic() - start))
     fixed = run_playbook()
     print("repairing run: %.0f s" % (time.monotonic() - start))
-    assert fixed.returncode == 0, fixed.stdout[-3000:]
+    assert fixed.ok, fixed.tail()
     now = snapshot()
     assert now["remote1"]["authkey"].startswith("hacluster:haclient:640")
     assert now["node2"]["authkey"].startswith("hacluster:")
@@ -86,5 +84,5 @@ def test_every_kind_of_drift_is_seen_and_repaired():
     print("online: %.0f s" % (time.monotonic() - start))
 
     again = run_playbook()
-    assert again.returncode == 0, again.stdout[-3000:]
-    assert all(c["changed"] == 0 for c in recap(again).values()), recap(again)
+    assert again.ok, again.tail()
+    assert not any(again.changed().values()), again.changed()

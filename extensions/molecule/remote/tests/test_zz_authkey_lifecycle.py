@@ -5,23 +5,26 @@ reconnects.
 
 Runs after test_remote.py (file order) on the converged lab."""
 
-import xml.etree.ElementTree as ET
+import lab
 
 from remote_lab import (
+    ALL_HOSTS,
     AUTHKEY,
+    NODE,
+    REMOTE_HOSTS,
     fingerprints,
-    lab,
+    host,
     run_playbook,
     wait_online,
     wait_until,
 )
 
-NODES = ["node1", "node2", "remote1", "guest1"]
-REMOTE = ["remote1", "guest1"]
+NODES = ALL_HOSTS
+REMOTE = REMOTE_HOSTS
 
 
 def test_different_key_is_detected_and_repaired():
-    guest = lab("guest1")
+    guest = host("guest1")
     before = fingerprints()
     # another key on guest1, where pacemaker_remote runs (its live connection stays up)
     guest.check_output(
@@ -34,16 +37,16 @@ def test_different_key_is_detected_and_repaired():
     planted_b64 = guest.check_output(f"base64 -w0 {AUTHKEY}")
 
     result = run_playbook()
-    out = result.stdout + result.stderr
-    assert result.returncode != 0
+    out = result.output
+    assert result.rc != 0
     assert f"guest1: /etc/pacemaker/authkey holds a different key (sha256 {wrong})" in out
     assert "pacemaker_remote_authkey_replace" in out
     assert planted_b64[:64] not in out
     assert fingerprints()["guest1"] == wrong  # nothing was overwritten
 
     result = run_playbook("pacemaker_remote_authkey_replace=true")
-    assert result.returncode == 0, result.stdout[-3000:]
-    assert planted_b64[:64] not in result.stdout + result.stderr
+    assert result.rc == 0, result.tail()
+    assert planted_b64[:64] not in result.output
     assert fingerprints() == before
     assert wait_online(NODES, timeout=120)
 
@@ -51,7 +54,7 @@ def test_different_key_is_detected_and_repaired():
 def operations(resource, node=None):
     """The resource's operation history in the CIB (a start or stop adds one),
     on one node (its node_state section) or everywhere."""
-    cib = ET.fromstring(lab("node1").check_output("cibadmin --query --scope status"))
+    cib = lab.cib(NODE, "status")
     return sorted(
         (state.get("uname"), op.get("id"), op.get("call-id"))
         for state in cib.iter("node_state")
@@ -65,31 +68,31 @@ def test_rotation_moves_no_resource():
     """Rotation restarts nothing: the key is read at each connection. The
     remote node's connection is re-made on another cluster node (a migration),
     and remote1-dummy, which runs on remote1, is neither stopped nor started."""
-    node1 = lab("node1")
+    node1 = host("node1")
     before = set(fingerprints().values())
     assert len(before) == 1
     dummy_ops, conn_ops = operations("remote1-dummy", "remote1"), operations("remote1")
-    pids = {h: lab(h).check_output("systemctl show -p MainPID pacemaker_remote") for h in REMOTE}
+    pids = {h: host(h).check_output("systemctl show -p MainPID pacemaker_remote") for h in REMOTE}
 
     result = run_playbook("pacemaker_remote_authkey_rotate=true")
-    assert result.returncode == 0, result.stdout[-3000:]
+    assert result.rc == 0, result.tail()
     assert operations("remote1-dummy", "remote1") == dummy_ops
     assert operations("remote1") != conn_ops  # it moved: a new TLS session, with the new key
     assert {
-        h: lab(h).check_output("systemctl show -p MainPID pacemaker_remote") for h in REMOTE
+        h: host(h).check_output("systemctl show -p MainPID pacemaker_remote") for h in REMOTE
     } == pids
     after = fingerprints()
     assert len(set(after.values())) == 1, after
     assert set(after.values()) != before
-    assert lab("node1").file(AUTHKEY).size == 4096
+    assert host("node1").file(AUTHKEY).size == 4096
     new_b64 = node1.check_output(f"base64 -w0 {AUTHKEY}")
-    assert new_b64[:64] not in result.stdout + result.stderr
+    assert new_b64[:64] not in result.output
     assert wait_online(NODES, timeout=120)
 
     # Force new TLS connections: they can only be made with the new key.
     node1.check_output("crm_resource --restart --resource remote1 --timeout 120s")
     assert wait_online(NODES, timeout=120)
-    lab("guest1").check_output("systemctl restart pacemaker_remote")
+    host("guest1").check_output("systemctl restart pacemaker_remote")
     node1.check_output("crm_resource --refresh --resource guest1")
     assert wait_online(NODES, timeout=180), node1.run("crm_mon -1").stdout
 

@@ -13,27 +13,26 @@ Runs last (file order): it removes and re-adds both nodes."""
 import base64
 import functools
 import hashlib
-import sys
-import xml.etree.ElementTree as ET
 
+import lab
 import pytest
+from awx_job import Job, install_collection, lab_inventory
 from remote_lab import (
     ALL_HOSTS,
     AUTHKEY,
     CLUSTER,
     INVENTORY,
+    NODE,
     REMOTE_HOSTS,
-    ROOT,
     cib_epoch,
     default_suite_only,
     fingerprints,
-    lab,
+    host,
     run_module,
     wait_online,
 )
 
-sys.path.insert(0, str(ROOT / "tests"))
-from awx_job import Job, install_collection, lab_inventory  # noqa: E402
+INVENTORY_FILE = INVENTORY.paths[0]
 
 pytestmark = default_suite_only
 
@@ -47,33 +46,30 @@ def collections(tmp_path_factory):
 def credential():
     """The custom credential's value: the cluster's current key, as an admin
     who creates the credential for a running cluster would take it."""
-    key = base64.b64decode(lab("node1").check_output(f"base64 -w0 {AUTHKEY}"))
+    key = base64.b64decode(host(NODE).check_output(f"base64 -w0 {AUTHKEY}"))
     return {"pacemaker_remote_authkey": base64.b64encode(key).decode()}, hashlib.sha256(
         key
     ).hexdigest()
 
 
-def adhoc(host, module, args):
-    result = run_module(module, args, host=host)
+def adhoc(target, module, args):
+    result = run_module(module, args, target=target)
     assert not result.get("failed"), result
 
 
 def undo_remote_side():
     """Back to a cluster without remote or guest nodes, and no key anywhere."""
-    adhoc(
-        "node1", "hacluster.pacemaker.pacemaker_remote_node", {"name": "remote1", "state": "absent"}
-    )
-    adhoc("node1", "hacluster.pacemaker.guest_node", {"name": "guest1", "state": "absent"})
+    adhoc(NODE, "hacluster.pacemaker.pacemaker_remote_node", {"name": "remote1", "state": "absent"})
+    adhoc(NODE, "hacluster.pacemaker.guest_node", {"name": "guest1", "state": "absent"})
     for h in REMOTE_HOSTS:
-        lab(h).check_output("systemctl stop pacemaker_remote")
+        host(h).check_output("systemctl stop pacemaker_remote")
     for h in ALL_HOSTS:
-        lab(h).check_output(f"rm -f {AUTHKEY}")
+        host(h).check_output(f"rm -f {AUTHKEY}")
     assert not {"remote1", "guest1"} & node_names()
 
 
 def node_names():
-    cib = ET.fromstring(lab("node1").check_output("crm_mon --one-shot --output-as=xml --inactive"))
-    return {n.get("name") for n in cib.iterfind("nodes/node")}
+    return set(lab.monitor(NODE).nodes)
 
 
 def assert_converged(jobs, sha256):
@@ -82,8 +78,8 @@ def assert_converged(jobs, sha256):
         assert not job.leaks(), job.leaks()
     assert wait_online(CLUSTER + REMOTE_HOSTS, timeout=120), node_names()
     assert fingerprints() == dict.fromkeys(ALL_HOSTS, sha256)
-    assert set(lab(h).service("pacemaker_remote").is_running for h in REMOTE_HOSTS) == {True}
-    cib = ET.fromstring(lab("node1").check_output("cibadmin --query --scope resources"))
+    assert set(host(h).service("pacemaker_remote").is_running for h in REMOTE_HOSTS) == {True}
+    cib = lab.cib(NODE, "resources")
     assert len(cib.findall(".//primitive[@id='remote1'][@type='remote']")) == 1
     assert (
         len(
@@ -91,7 +87,7 @@ def assert_converged(jobs, sha256):
         )
         == 1
     )
-    verify = lab("node1").run("crm_verify --live-check")
+    verify = host(NODE).run("crm_verify --live-check")
     assert verify.rc == 0, verify.stdout + verify.stderr
 
 
@@ -102,7 +98,7 @@ def test_cluster_and_remote_nodes_in_two_jobs(tmp_path, collections, credential)
         Job,
         tmp_path,
         collections=collections,
-        inventory=lab_inventory(INVENTORY, ALL_HOSTS),
+        inventory=lab_inventory(INVENTORY_FILE, ALL_HOSTS),
         playbook="hacluster.pacemaker.remote_nodes",
         limit="remote_nodes:guest_nodes",
     )
@@ -121,7 +117,7 @@ def test_cluster_and_remote_nodes_in_two_jobs(tmp_path, collections, credential)
         tmp_path,
         "cluster",
         collections,
-        lab_inventory(INVENTORY, CLUSTER),
+        lab_inventory(INVENTORY_FILE, CLUSTER),
         "hacluster.pacemaker.remote_nodes",
         extravars,
     ).run()
@@ -144,7 +140,7 @@ def test_three_concurrent_job_slices(tmp_path, collections, credential):
                 tmp_path,
                 "slice%d%s" % (i + 1, suffix),
                 collections,
-                lab_inventory(INVENTORY, ALL_HOSTS),
+                lab_inventory(INVENTORY_FILE, ALL_HOSTS),
                 "hacluster.pacemaker.remote_nodes",
                 extravars,
                 limit=",".join(part),

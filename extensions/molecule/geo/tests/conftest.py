@@ -1,0 +1,3 @@
+"""The geo scenario's tests share geo_lab.py (over tests/lab.py)."""
+
+import geo_lab  # noqa: F401  (puts tests/ on sys.path for the kit)

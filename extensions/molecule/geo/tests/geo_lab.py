@@ -1,0 +1,60 @@
+"""The geo scenario's members and addresses, read from lab/inventory/geo.yml,
+and the lab test kit (tests/lab.py) bound to that inventory."""
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[4] / "tests"))
+
+import lab  # noqa: E402
+from lab import BOOTH_CONF as CONF  # noqa: E402,F401  (the scenario's vocabulary)
+from lab import ROOT, host, wait_until  # noqa: E402,F401
+
+INVENTORY = lab.inventory("geo")
+SITE_A, SITE_B = INVENTORY.hosts("geo_site_a")[0], INVENTORY.hosts("geo_site_b")[0]
+ARBITRATOR = INVENTORY.hosts("geo_arbitrators")[0]
+SITES = (SITE_A, SITE_B)
+MEMBERS = SITES + (ARBITRATOR,)
+IP_A, IP_B = (INVENTORY.var("booth_site_ip", s) for s in SITES)
+ARBITRATOR_IP = INVENTORY.var("booth_arbitrators")[0]
+KEY = "/etc/booth/booth.key"
+TICKET = INVENTORY.var("booth_tickets")[0]["name"]
+RESOURCE = INVENTORY.var("geo_demo_resource")
+SCENARIO = Path(__file__).resolve().parents[1]
+
+
+def leader(member, site=None, ticket=TICKET, config=CONF):
+    return lab.leader(member, ticket, config, site)
+
+
+def resource_state(site, resource=RESOURCE):
+    """'Started' or 'Stopped' for a resource in this site's crm_mon."""
+    return "Started" if lab.where(site, resource) else "Stopped"
+
+
+def wait_for(what, expected, timeout=90):
+    """Wait until what() == expected; its last value."""
+    got = []
+
+    def reached():
+        got[:] = [None]
+        got[:] = [what()]
+        return got[0] == expected
+
+    lab.wait_until(reached, timeout)
+    return got[0] if got else None
+
+
+def play(playbook, *layers, extra_vars=(), check=False):
+    """A playbook (under playbooks/, or a path) on the geo inventory, with more
+    inventory layers after it (as lab/inventory/adopt.yml layers on geo.yml)."""
+    inv = lab.inventory("geo", *(str(p) for p in layers)) if layers else INVENTORY
+    return lab.play(playbook, inv, extra_vars, check=check)
+
+
+def checksums(path, members=MEMBERS):
+    return {m: host(m).file(path).sha256sum for m in members}
+
+
+def cib_version(site):
+    return lab.cib_version(site)

@@ -1,0 +1,356 @@
+"""The lab test kit: what every lab scenario (extensions/molecule/*/tests) and
+the benchmarks need, in one place.
+
+- Hosts, groups and addresses come from the lab inventories (lab/inventory.yml
+  has every host with its ``lab_ip``; lab/inventory/*.yml the scenarios'
+  groups and variables), read once through ``ansible-inventory``.
+- Playbooks and modules run on Ansible's JSON callback: no PLAY RECAP text.
+- crm_mon and ``booth list`` are read with the collection's own parsers
+  (``_status.Monitor``, ``_booth.Client``) through ``podman exec``.
+- One ``wait_until`` on the monotonic clock.
+
+Secrets are never read here: keys only by their SHA-256.
+"""
+
+import functools
+import json
+import os
+import subprocess
+import sys
+import time
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+INVENTORY_DIR = ROOT / "lab" / "inventory"
+COLLECTIONS = ROOT / ".build" / "collections"
+if str(COLLECTIONS) not in sys.path:
+    sys.path.insert(0, str(COLLECTIONS))
+
+from ansible_collections.hacluster.pacemaker.plugins.module_utils import (  # noqa: E402
+    _booth,
+    _cib,
+    _status,
+)
+
+BOOTH_CONF = "/etc/booth/booth.conf"
+AUTHKEY = "/etc/pacemaker/authkey"
+
+
+def env(**extra):
+    """The environment of every Ansible and podman call: this checkout's
+    collection, the lab's containers.conf, no colour (molecule forces it)."""
+    e = dict(os.environ)
+    e["ANSIBLE_COLLECTIONS_PATH"] = os.pathsep.join(
+        filter(None, [str(COLLECTIONS), e.get("ANSIBLE_COLLECTIONS_PATH")])
+    )
+    e.setdefault("CONTAINERS_CONF", str(ROOT / "lab" / "containers.conf"))
+    e.update(ANSIBLE_NOCOLOR="1", ANSIBLE_FORCE_COLOR="0")
+    e.update(extra)
+    return e
+
+
+# ---- inventories ---------------------------------------------------------------
+
+
+def inventory_path(name):
+    """lab/inventory/NAME.yml, or NAME itself when it is a path."""
+    path = Path(name)
+    return path if path.suffix else INVENTORY_DIR / (name + ".yml")
+
+
+class Inventory:
+    """What ``ansible-inventory --list`` says of one or more inventory files."""
+
+    def __init__(self, *names):
+        self.paths = [inventory_path(n) for n in names]
+        cmd = ["ansible-inventory", "--list"]
+        for p in self.paths:
+            cmd += ["-i", str(p)]
+        out = subprocess.run(cmd, env=env(), capture_output=True, text=True, check=True)
+        self.data = json.loads(out.stdout)
+
+    def args(self):
+        return [a for p in self.paths for a in ("-i", str(p))]
+
+    def hosts(self, group="all"):
+        """The hosts of a group and its children, in inventory order."""
+        found, todo = [], [group]
+        while todo:
+            g = self.data.get(todo.pop(0), {})
+            found += [h for h in g.get("hosts", []) if h not in found]
+            todo += g.get("children", [])
+        return tuple(found)
+
+    def vars(self, host):
+        return self.data["_meta"]["hostvars"].get(host, {})
+
+    def var(self, name, host=None):
+        """A variable of a host (default: the first host that has it)."""
+        hosts = [host] if host else self.hosts()
+        for h in hosts:
+            if name in self.vars(h):
+                return self.vars(h)[name]
+        raise KeyError(name)
+
+
+@functools.cache
+def inventory(*names):
+    return Inventory(*names)
+
+
+def _inventory(which):
+    """An Inventory from an Inventory, an inventory name or a tuple of names."""
+    if isinstance(which, Inventory):
+        return which
+    return inventory(*which) if isinstance(which, (tuple, list)) else inventory(which)
+
+
+@functools.cache
+def lab_ip(name):
+    """A lab host's address (lab/inventory.yml, which mirrors lab/lib.sh)."""
+    return Inventory(ROOT / "lab" / "inventory.yml").vars(name)["lab_ip"]
+
+
+def default_suite_only():
+    """A pytest mark: the operations whose lab time is long run on the default
+    suite only; the older suites (LAB_SUITE=bookworm, bullseye) repeat the
+    converge and the node-level checks."""
+    import pytest
+
+    return pytest.mark.skipif(
+        os.environ.get("LAB_SUITE") not in (None, ""),
+        reason="runs on the default lab suite only (CI time)",
+    )
+
+
+# ---- hosts -----------------------------------------------------------------------
+
+
+@functools.cache
+def host(name):
+    """The testinfra host of a lab container (podman backend: no Ansible round)."""
+    import testinfra
+
+    os.environ.setdefault("CONTAINERS_CONF", str(ROOT / "lab" / "containers.conf"))
+    return testinfra.get_host("podman://" + name)
+
+
+def run(name, argv, timeout=60):
+    """(rc, stdout, stderr) of a command in a container, bounded in time
+    (rc 124 when it did not end in time)."""
+    try:
+        proc = subprocess.run(
+            ["podman", "exec", name, *argv],
+            env=env(),
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        return 124, "", "no answer within %d s" % timeout
+    return proc.returncode, proc.stdout, proc.stderr
+
+
+def sh(name, script, check=True, timeout=60):
+    """stdout of a shell script in a container; fails the test when it fails."""
+    rc, out, err = run(name, ["sh", "-c", script], timeout)
+    if check:
+        assert rc == 0, (name, script, rc, out, err)
+    return out
+
+
+def fingerprints(hosts, path=AUTHKEY):
+    """{host: SHA-256 of the file}; the file itself is never read here."""
+    return {h: sh(h, "sha256sum %s" % path).split()[0] for h in hosts}
+
+
+def wait_until(predicate, timeout=180, interval=2, ignore=(AssertionError,)):
+    """Call predicate until it returns something true or the time is up;
+    return its last value. Exceptions in ``ignore`` count as None."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            value = predicate()
+        except ignore:
+            value = None
+        if value or time.monotonic() >= deadline:
+            return value
+        time.sleep(interval)
+
+
+# ---- playbooks and modules ---------------------------------------------------------
+
+
+class PlayResult:
+    """One ansible-playbook run, read from the JSON callback."""
+
+    def __init__(self, proc, wall):
+        self.rc, self.stdout, self.stderr, self.wall = (
+            proc.returncode,
+            proc.stdout,
+            proc.stderr,
+            wall,
+        )
+        try:
+            self.report = json.loads(proc.stdout[proc.stdout.index("{") :])
+        except ValueError:
+            self.report = {"plays": [], "stats": {}}
+        self.stats = self.report.get("stats", {})
+
+    @property
+    def ok(self):
+        return self.rc == 0
+
+    @property
+    def output(self):
+        return self.stdout + self.stderr
+
+    def changed(self):
+        """{host: number of changed tasks}."""
+        return {h: s.get("changed", 0) for h, s in self.stats.items()}
+
+    def rounds(self):
+        """{host: number of tasks that ran for it} (ok counts changed ones too)."""
+        return {h: s.get("ok", 0) for h, s in self.stats.items()}
+
+    def results(self):
+        """(task name, host, result) of every task result, in order."""
+        for p in self.report.get("plays", []):
+            for task in p.get("tasks", []):
+                for h, result in task.get("hosts", {}).items():
+                    yield task["task"]["name"], h, result
+
+    def changed_tasks(self):
+        return [(t, h) for t, h, r in self.results() if r.get("changed")]
+
+    def warnings(self):
+        return [w for _t, _h, r in self.results() for w in r.get("warnings", [])]
+
+    def failed_messages(self):
+        return [str(r.get("msg", "")) for _t, _h, r in self.results() if r.get("failed")]
+
+    def order(self):
+        """(task name, host) in the order they ran."""
+        return [(t, h) for t, h, _r in self.results()]
+
+    def tail(self, n=4000):
+        return self.stdout[-n:] + self.stderr[-2000:]
+
+
+def play(playbook, inventories, extra_vars=(), check=False, args=(), timeout=3600):
+    """Run a playbook (a path, or a name under playbooks/) on lab inventories
+    (Inventory or names); extra_vars: "k=v" strings, dicts or @files."""
+    path = Path(playbook)
+    if not path.is_absolute():
+        path = ROOT / "playbooks" / playbook
+    inv = _inventory(inventories)
+    cmd = ["ansible-playbook", *inv.args(), str(path), *args]
+    for ev in extra_vars:
+        cmd += ["-e", json.dumps(ev) if isinstance(ev, dict) else ev]
+    if check:
+        cmd.append("--check")
+    start = time.monotonic()
+    proc = subprocess.run(
+        cmd,
+        env=env(ANSIBLE_STDOUT_CALLBACK="ansible.builtin.json"),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    return PlayResult(proc, time.monotonic() - start)
+
+
+def module(inventories, target, module_name, args, check=False):
+    """One module task on one host (ansible ad-hoc, JSON callback): its result."""
+    inv = _inventory(inventories)
+    cmd = ["ansible", *inv.args(), target, "-m", module_name, "-a", json.dumps(args)]
+    if check:
+        cmd.append("--check")
+    proc = subprocess.run(
+        cmd,
+        env=env(ANSIBLE_LOAD_CALLBACK_PLUGINS="1", ANSIBLE_STDOUT_CALLBACK="ansible.builtin.json"),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    data = json.loads(proc.stdout[proc.stdout.index("{") :])
+    return data["plays"][0]["tasks"][0]["hosts"][target]
+
+
+# ---- cluster state, with the collection's own readers -------------------------------
+
+
+def crm_mon_xml(name):
+    return sh(name, " ".join(_status.CRM_MON))
+
+
+def monitor(name):
+    """crm_mon at a host, parsed by the collection (_status.Monitor)."""
+    return _status.Monitor.parse(crm_mon_xml(name))
+
+
+def online_nodes(name):
+    return {n for n, v in monitor(name).nodes.items() if v["online"]}
+
+
+def wait_online(name, nodes, timeout=180):
+    return wait_until(lambda: set(nodes) <= online_nodes(name), timeout)
+
+
+def where(name, resource):
+    """The nodes a resource runs on, as crm_mon at a host says."""
+    return set(monitor(name).running.get(resource, []))
+
+
+def failures(name):
+    """crm_mon's failed actions at a host (their attributes)."""
+    return [f.attrib for f in ET.fromstring(crm_mon_xml(name)).iterfind("failures/failure")]
+
+
+def cib(name, scope=None):
+    return ET.fromstring(sh(name, "cibadmin --query" + (" --scope " + scope if scope else "")))
+
+
+def cib_version(name):
+    """(admin_epoch, epoch) of a cluster's CIB: what a write moves."""
+    root = ET.fromstring(sh(name, "cibadmin --query --xpath /cib --no-children"))
+    return root.get("admin_epoch"), root.get("epoch")
+
+
+def booth_tickets(name, config=BOOTH_CONF, site=None, limit=30):
+    """{ticket: {leader, expires}} from `booth list` at a member
+    (_booth.Client; leader None before a grant and after a revoke)."""
+
+    def runner(argv):
+        return run(name, argv, timeout=limit + 10)
+
+    return _booth.Client(runner, config).tickets(site=site, limit=limit)
+
+
+def leader(name, ticket, config=BOOTH_CONF, site=None):
+    """The ticket's leader as booth at this member sees it (None: nobody)."""
+    try:
+        return booth_tickets(name, config, site).get(ticket, {}).get("leader")
+    except _cib.CibError:
+        return None
+
+
+def ticket_granted(name, ticket):
+    """Whether the site's CIB holds the ticket granted (crm_ticket), None when
+    crm_ticket could not answer."""
+    rc, out, _err = run(name, ["crm_ticket", "--ticket", ticket, "--get-attr", "granted"], 30)
+    return None if rc != 0 else out.strip() == "true"
+
+
+def fence_history(name):
+    """Every fencing action a cluster recorded (stonith_admin --history),
+    as dicts of target, action, status and who asked."""
+    rc, out, err = run(name, ["stonith_admin", "--history", "*", "--output-as=xml"], 60)
+    assert rc == 0, (name, rc, out, err)
+    root = ET.fromstring(out)
+    return [e.attrib for e in root.iter("fence_event")]
