@@ -46,6 +46,8 @@ REMOTE_DEFAULT_OPS = (
 )
 
 GUEST_META = ("remote-node", "remote-addr", "remote-port", "remote-connect-timeout")
+# pacemaker-remoted's port when none is set (what pcs leaves unset)
+REMOTE_DEFAULT_PORT = "3121"
 # options that must be set through their own module option
 REMOTE_RESERVED = ("server", "port", "reconnect_interval")
 # Node modes: permanent node attributes, written as `pcs node standby NAME` /
@@ -488,12 +490,12 @@ def plan_remote_nodes(plan, items, option="nodes"):
                 "reconnect_interval": item.get("reconnect_interval"),
             }
         )
-        _converge_nvpairs(
-            plan,
-            own,
-            "instance_attributes",
+        wanted = _default_port(
             {k: val for k, val in instance.items() if val is not None},
+            nvpairs(own, "instance_attributes"),
+            "port",
         )
+        _converge_nvpairs(plan, own, "instance_attributes", wanted)
         if item.get("meta_attributes"):
             _converge_nvpairs(plan, own, "meta_attributes", dict(item["meta_attributes"]))
         if item.get("operations"):
@@ -505,6 +507,18 @@ def plan_remote_nodes(plan, items, option="nodes"):
         results.append(facts)
     plan.facts["nodes"] = results
     return results
+
+
+def _default_port(wanted, current, key):
+    """A port given as the default (3121) is the default, not "leave what is
+    there": no port set means it (pcs sets none), so none is added; another
+    port goes. An explicit 3121 already there stays."""
+    if (
+        wanted.get(key) == REMOTE_DEFAULT_PORT
+        and (current.get(key) or "").strip() != REMOTE_DEFAULT_PORT
+    ):
+        wanted[key] = None  # _converge_nvpairs removes it only where it is set
+    return wanted
 
 
 def _str(value):
@@ -618,14 +632,13 @@ def plan_guest_nodes(plan, items, option="nodes"):
             "remote-port": _str(item.get("remote_port")),
             "remote-connect-timeout": item.get("remote_connect_timeout"),
         }
-        # a new set goes first, where pcs cluster node add-guest puts it
-        _converge_nvpairs(
-            plan,
-            resource,
-            "meta_attributes",
+        meta = _default_port(
             {k: val for k, val in wanted.items() if val is not None},
-            first=True,
+            nvpairs(resource, "meta_attributes"),
+            "remote-port",
         )
+        # a new set goes first, where pcs cluster node add-guest puts it
+        _converge_nvpairs(plan, resource, "meta_attributes", meta, first=True)
         index.guests[name] = resource
         index.addresses[address or name] = name
         _converge_node_modes(plan, name, item)

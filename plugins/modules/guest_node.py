@@ -41,7 +41,11 @@ options:
       - Address to connect to (C(remote-addr)). Pacemaker defaults it to O(name). Kept when omitted.
     type: str
   remote_port:
-    description: Port of C(pacemaker-remoted) in the guest (C(remote-port), Pacemaker's default 3121).
+    description:
+      - Port of C(pacemaker-remoted) in the guest (C(remote-port), Pacemaker's default 3121). Left as it is
+        when omitted.
+      - V(3121) means the default: no C(remote-port) is added where there is none (as pcs leaves it unset),
+        and another port is removed.
     type: int
   remote_connect_timeout:
     description:

@@ -75,6 +75,40 @@ options:
     type: list
     elements: str
     default: []
+  daemons:
+    description:
+      - Running daemons to report in RV(daemons): whether each runs the files and environment it was
+        configured with, as seen from the running process itself (not from what a run changed), so that a
+        rerun after an interrupted run still restarts what is stale.
+    type: list
+    elements: dict
+    default: []
+    suboptions:
+      name:
+        description: The daemon's key in RV(daemons), of the caller's choice.
+        type: str
+        required: true
+      command:
+        description: The program (the base name of its C(argv[0]), such as V(boothd) or V(pacemaker-remoted)).
+        type: str
+        required: true
+      match:
+        description:
+          - Only processes one of whose arguments is one of these (paths compared after resolving
+            symlinks), such as a booth instance's name and config path.
+        type: list
+        elements: str
+        default: []
+      files:
+        description: Files the daemon reads only at start; one changed since the process started is stale.
+        type: list
+        elements: path
+        default: []
+      env:
+        description: Environment variables whose values the running process holds, to report.
+        type: list
+        elements: str
+        default: []
   cluster_status:
     description:
       - Report in RV(nodes) the nodes C(crm_mon) knows, with whether they are online. Only meaningful on
@@ -148,6 +182,16 @@ env:
   returned: always
   type: dict
   sample: {"/etc/default/pacemaker": {"PCMK_remote_port": ["3121"]}}
+daemons:
+  description:
+    - Each daemon of O(daemons) with C(running), and when it runs C(pid) and C(started) (of its oldest
+      matching process, seconds since the epoch), C(stale_files) (its O(daemons.files) changed since
+      then, by modification time) and C(env) (each of its O(daemons.env) names with the value the
+      process holds, null when unset).
+  returned: always
+  type: dict
+  sample: {"remoted": {"running": true, "pid": 812, "started": 1764871200.5, "stale_files": [],
+           "env": {"PCMK_remote_port": null}}}
 nodes:
   description:
     - With O(cluster_status), each node C(crm_mon) knows with C(online), C(standby), C(type) and
@@ -303,6 +347,79 @@ def env(path, names):
     return found
 
 
+def _boot_time():
+    with open("/proc/stat") as handle:
+        for line in handle:
+            if line.startswith("btime "):
+                return int(line.split()[1])
+    return 0
+
+
+def _process(pid):
+    """(argv, start time in seconds since the epoch, environ dict) of a
+    process, None when it is gone or unreadable."""
+    try:
+        with open("/proc/%s/cmdline" % pid, "rb") as handle:
+            argv = [a.decode("utf-8", "replace") for a in handle.read().split(b"\0") if a]
+        with open("/proc/%s/stat" % pid, "rb") as handle:
+            # the fields after the command name, which may hold spaces and ')'
+            fields = handle.read().rsplit(b")", 1)[1].split()
+        with open("/proc/%s/environ" % pid, "rb") as handle:
+            pairs = [e.partition(b"=") for e in handle.read().split(b"\0") if e]
+        ticks = int(fields[19])  # starttime, field 22 of proc(5)
+    except (OSError, IndexError, ValueError):
+        return None
+    started = _boot_time() + ticks / float(os.sysconf("SC_CLK_TCK"))
+    environ = dict(
+        (k.decode("utf-8", "replace"), v.decode("utf-8", "replace")) for k, _s, v in pairs
+    )
+    return argv, started, environ
+
+
+def _matches(argv, wanted):
+    if not wanted:
+        return True
+    real = set(os.path.realpath(w) for w in wanted if w.startswith("/"))
+    return any(a in wanted or (a.startswith("/") and os.path.realpath(a) in real) for a in argv[1:])
+
+
+def daemons(specs):
+    """Whether each daemon runs what it was configured with, read from /proc."""
+    procs = []
+    for pid in os.listdir("/proc"):
+        if pid.isdigit():
+            found = _process(pid)
+            if found and found[0]:
+                procs.append((int(pid),) + found)
+    result = {}
+    for spec in specs:
+        name = spec["name"]
+        mine = sorted(
+            (started, pid, argv, environ)
+            for pid, argv, started, environ in procs
+            if os.path.basename(argv[0]) == spec["command"] and _matches(argv, spec["match"] or [])
+        )
+        if not mine:
+            result[name] = {"running": False}
+            continue
+        started, pid, _argv, environ = mine[0]
+        stale = []
+        for path in spec["files"] or []:
+            try:
+                if os.stat(path).st_mtime > started:
+                    stale.append(path)
+            except OSError:
+                pass
+        result[name] = {
+            "running": True,
+            "pid": pid,
+            "started": started,
+            "stale_files": stale,
+            "env": dict((k, environ.get(k)) for k in spec["env"] or []),
+        }
+    return result
+
+
 def cluster_status(module):
     if not _cib.HAS_LXML:
         return None, "lxml is not installed"
@@ -329,6 +446,18 @@ def main():
             firewalld_service_ports=dict(type="bool", default=False),
             env_files=dict(type="list", elements="path", default=[]),
             env_names=dict(type="list", elements="str", default=[]),
+            daemons=dict(
+                type="list",
+                elements="dict",
+                default=[],
+                options=dict(
+                    name=dict(type="str", required=True),
+                    command=dict(type="str", required=True),
+                    match=dict(type="list", elements="str", default=[]),
+                    files=dict(type="list", elements="path", default=[]),
+                    env=dict(type="list", elements="str", default=[]),
+                ),
+            ),
             cluster_status=dict(type="bool", default=False),
         ),
         supports_check_mode=True,
@@ -350,6 +479,7 @@ def main():
         services=services(module, p["services"]),
         files=files(p["files"], modes),
         env=dict((path, env(path, p["env_names"])) for path in p["env_files"]),
+        daemons=daemons(p["daemons"]),
     )
     if p["firewalld"]:
         result["firewalld"] = firewalld(module, p["firewalld_zone"], p["firewalld_service_ports"])

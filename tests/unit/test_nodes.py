@@ -131,6 +131,33 @@ def test_existing_values_pacemaker_may_hold_do_not_crash(cib, pcs_wrote):
         assert cib.read_bytes() == content
 
 
+@pytest.mark.parametrize("kind", ["remote", "guest"])
+@pytest.mark.parametrize("had", [None, "3121", "3122"])
+def test_the_default_port_given_is_the_default(cib, kind, had):
+    """port 3121 declared means Pacemaker's default: a node without a port
+    (as pcs makes it) or with 3121 is left alone, another port goes, and
+    Pacemaker then connects on 3121 (crm_verify accepts the result)."""
+    key, option = ("port", "port") if kind == "remote" else ("remote-port", "remote_port")
+    item = {"name": "rh1", "server": "192.0.2.5"} if kind == "remote" else {"name": "gh1"}
+    if kind == "guest":
+        item["resource"] = "vm1"
+    plan = remote if kind == "remote" else guest
+    plan(cib, dict(item, **({option: 3122} if had else {})))
+    if had == "3121":  # as written by hand or another tool
+        tree = etree.parse(str(cib))
+        tree.xpath("//nvpair[@name=$k]", k=key)[0].set("value", had)
+        tree.write(str(cib), encoding="utf-8")
+    before = cib.read_bytes()
+    result = plan(cib, dict(item, **{option: 3121}))
+    assert result.changed is (had == "3122")
+    values = etree.parse(str(cib)).xpath("//nvpair[@name=$k]/@value", k=key)
+    assert values == ([] if had != "3121" else ["3121"])
+    if not result.changed:
+        assert cib.read_bytes() == before
+    verify(cib)
+    assert not plan(cib, dict(item, **{option: 3121})).changed
+
+
 def test_present_repairs_drift_in_place(cib):
     remote(cib, {"name": "rh1", "server": "192.0.2.5", "port": 3122})
     tool(

@@ -7,47 +7,40 @@ the cluster admin would look at. The keys are never read, only hashed.
 """
 
 import concurrent.futures
-import json
-import os
-import re
 import subprocess
+import sys
 import threading
 import time
-import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[4]
-INVENTORY = ROOT / "lab" / "inventory"
-CLUSTER_NODES = ("node1", "node2")
-REMOTE_HOSTS = ("remote1", "guest1")
-SITE_A, SITE_B, ARBITRATOR = "sitea1", "siteb1", "arbitrator1"
-IP_A, IP_B = "10.89.77.101", "10.89.77.102"
+sys.path.insert(0, str(Path(__file__).resolve().parents[4] / "tests"))
+import labkit  # noqa: E402
+
+REMOTE = labkit.inventory("remote")
+GEO = labkit.inventory("geo", "adopt")  # adopt.yml layers a short ticket on geo.yml
+CLUSTER_NODES = REMOTE.hosts("cluster_nodes")
+REMOTE_HOSTS = REMOTE.hosts("remote_nodes") + REMOTE.hosts("guest_nodes")
+SITE_A, SITE_B = GEO.hosts("geo_site_a")[0], GEO.hosts("geo_site_b")[0]
+ARBITRATOR = GEO.hosts("geo_arbitrators")[0]
+IP_A, IP_B = (GEO.var("booth_site_ip", s) for s in (SITE_A, SITE_B))
 HOSTS = CLUSTER_NODES + REMOTE_HOSTS + (SITE_A, SITE_B, ARBITRATOR)
-CIB_HOSTS = ("node1", SITE_A, SITE_B)  # one node of each cluster
+CIB_HOSTS = (CLUSTER_NODES[0], SITE_A, SITE_B)  # one node of each cluster
 FILES = (
-    "/etc/pacemaker/authkey",
-    "/etc/booth/booth.conf",
+    labkit.AUTHKEY,
+    labkit.BOOTH_CONF,
     "/etc/booth/booth.key",
     "/etc/corosync/corosync.conf",
     "/etc/default/pacemaker",
 )
 UNITS = ("corosync", "pacemaker", "pacemaker_remote", "pcsd", "firewalld", "booth@booth")
-TICKET = "apacheticket"
-PLAYS = {
-    "remote_nodes.yml": [INVENTORY / "remote.yml"],
-    "geo_cluster.yml": [INVENTORY / "geo.yml", INVENTORY / "adopt.yml"],
-}
+TICKET = GEO.var("booth_tickets")[0]["name"]
+PLAYS = {"remote_nodes.yml": REMOTE, "geo_cluster.yml": GEO}
 
 
 def sh(host, cmd, check=True):
-    proc = subprocess.run(
-        ["podman", "exec", host, "sh", "-c", cmd], capture_output=True, text=True, check=False
-    )
-    if check:
-        assert proc.returncode == 0, (host, cmd, proc.stdout, proc.stderr)
-    return proc.stdout
+    return labkit.sh(host, cmd, check=check)
 
 
 def snapshot():
@@ -72,7 +65,7 @@ def snapshot():
             host, "firewall-cmd --list-all; firewall-cmd --permanent --list-all", check=False
         )
         if host in CIB_HOSTS:
-            cib = ET.fromstring(sh(host, "cibadmin --query"))
+            cib = labkit.cib(host)
             state["cib"] = {k: cib.get(k) for k in ("admin_epoch", "epoch")}
             state["operations"] = sorted(
                 (op.get("on_node", ""), op.get("id"), op.get("call-id"), op.get("rc-code"))
@@ -89,26 +82,12 @@ def snapshot():
         return dict(pool.map(one, HOSTS))
 
 
-def play(name, *args):
-    """Run a playbook; its per-host changed counts, the changed tasks and the
-    module warnings, from the json callback (molecule's environment colours
-    and reformats the default output)."""
-    cmd = ["ansible-playbook", str(ROOT / "playbooks" / name), *args]
-    for inv in PLAYS[name]:
-        cmd += ["-i", str(inv)]
-    env = dict(os.environ, ANSIBLE_STDOUT_CALLBACK="ansible.builtin.json")
-    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=ROOT, check=False)
-    assert proc.returncode == 0, proc.stdout[-6000:] + proc.stderr
-    report = json.loads(proc.stdout)
-    changed, warnings = [], []
-    for p in report["plays"]:
-        for task in p["tasks"]:
-            for host, result in task["hosts"].items():
-                if result.get("changed"):
-                    changed.append((task["task"]["name"], host))
-                warnings += result.get("warnings", [])
-    recap = {h: s["changed"] for h, s in report["stats"].items()}
-    return recap, changed, warnings
+def play(name):
+    """Run a playbook on its inventory: per-host changed counts, the changed
+    tasks and the module warnings (the JSON callback)."""
+    result = labkit.play(name, PLAYS[name])
+    assert result.ok, result.tail(6000)
+    return result.changed(), result.changed_tasks(), result.warnings()
 
 
 @pytest.fixture(scope="module")
@@ -118,9 +97,10 @@ def before():
 
 def test_pcs_built_everything(before):
     """The starting point really is what pcs built, not ours."""
-    assert "reconnect_interval" in sh("node1", "cibadmin --query --scope resources | grep remote1")
-    assert before["node1"]["/etc/pacemaker/authkey"].startswith("400 hacluster:haclient 256")
-    assert sh(SITE_A, "crm_ticket --info").split()[:2] == [TICKET, "granted"]
+    node = CLUSTER_NODES[0]
+    assert "reconnect_interval" in sh(node, "cibadmin --query --scope resources | grep remote1")
+    assert before[node][labkit.AUTHKEY].startswith("400 hacluster:haclient 256")
+    assert labkit.ticket_granted(SITE_A, TICKET)
 
 
 @pytest.mark.parametrize("name", list(PLAYS))
@@ -144,47 +124,18 @@ def test_nothing_restarted_or_rewritten(before):
 # ---- losing site A ------------------------------------------------------------
 
 
-def read(host, *argv):
-    """One read in a container: (start, end, stdout), stdout None when the
-    command failed or hung (the sampler must go on either way)."""
-    start = time.time()
-    try:
-        proc = subprocess.run(
-            ["podman", "exec", host, *argv], capture_output=True, text=True, timeout=30, check=False
-        )
-        out = proc.stdout if proc.returncode == 0 else None
-    except subprocess.TimeoutExpired:
-        out = None
-    return start, time.time(), out
-
-
-def ticket_granted(out):
-    """`crm_ticket --info` output -> True/False, None when there was none."""
-    return None if out is None else out.split()[1:2] == ["granted"]
-
-
-def ticket_leader(out):
-    """`booth list` output -> the leader booth names ("none"/"NONE" after a
-    revoke / before any grant), None when there was none."""
-    m = re.search(r"ticket: %s, leader: ([^,\s]+)" % TICKET, out or "")
-    return m.group(1) if m else None
-
-
-# what each kind of read runs, and how its output is read
-READ_KINDS = {
-    "cib": (("crm_ticket", "--info"), ticket_granted),
-    "booth": (("booth", "list"), ticket_leader),
-}
-
-
 def granted(site):
-    argv, parse = READ_KINDS["cib"]
-    return parse(read(site, *argv)[2])
+    """The ticket in the site's CIB: True/False, None when crm_ticket gave no answer."""
+    return labkit.ticket_granted(site, TICKET)
 
 
 def booth_leader(member):
-    argv, parse = READ_KINDS["booth"]
-    return parse(read(member, *argv)[2])
+    """The leader booth names at a member (None: nobody, or no answer)."""
+    return labkit.leader(member, TICKET)
+
+
+# what each kind of read asks
+READ_KINDS = {"cib": granted, "booth": booth_leader}
 
 
 class Sampler(threading.Thread):
@@ -202,9 +153,10 @@ class Sampler(threading.Thread):
 
     @staticmethod
     def one(what):
-        argv, parse = READ_KINDS[what[0]]
-        start, end, out = read(what[1], *argv)
-        return what, (start, end, parse(out))
+        """One read and its own time window: (start, end, value)."""
+        start = time.time()
+        value = READ_KINDS[what[0]](what[1])
+        return what, (start, time.time(), value)
 
     def run(self):
         with concurrent.futures.ThreadPoolExecutor(len(self.READS)) as pool:
@@ -253,10 +205,10 @@ def sampler():
 
 
 def wait(predicate, timeout, what):
-    end = time.monotonic() + timeout
-    while not predicate():
-        assert time.monotonic() < end, "timeout (%d s) waiting for %s" % (timeout, what)
-        time.sleep(1)
+    assert labkit.wait_until(predicate, timeout, interval=1), "timeout (%d s) waiting for %s" % (
+        timeout,
+        what,
+    )
 
 
 def test_site_a_lost_ticket_goes_to_b(sampler):
@@ -291,25 +243,15 @@ def test_site_a_back_rerun_leaves_ticket_at_b(sampler):
 
 def test_explicit_move_back_to_a(sampler):
     """booth_ticket move=true: revoke at B, grant at A, in one task (move.yml)."""
-    cmd = [
-        "ansible-playbook",
-        "-i",
-        str(INVENTORY / "geo.yml"),
-        str(Path(__file__).parents[1] / "move.yml"),
-    ]
-    proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
-    assert proc.returncode == 0, proc.stdout[-6000:] + proc.stderr
+    result = labkit.play(Path(__file__).parents[1] / "move.yml", "geo")
+    assert result.ok, result.tail(6000)
     wait(lambda: resource_role(SITE_A) == "Started", 60, "apache to start at site A")
     assert resource_role(SITE_B) == "Stopped"
     assert booth_leader(SITE_B) == booth_leader(ARBITRATOR) == IP_A
 
 
 def resource_role(site):
-    m = re.search(
-        r'<resource id="apache"[^>]*\brole="(\w+)"',
-        sh(site, "crm_mon -1 --inactive --output-as=xml"),
-    )
-    return m and m.group(1)
+    return "Started" if labkit.where(site, GEO.var("geo_demo_resource")) else "Stopped"
 
 
 def test_never_granted_at_two_sites(sampler):
@@ -323,8 +265,8 @@ def test_never_granted_at_two_sites(sampler):
         lines.append((clock(first), values, span))
     changes = [line for i, line in enumerate(lines) if i == 0 or line[1] != lines[i - 1][1]]
     timeline = "\n".join("%s (reads over %.1f s) %s" % (t, span, v) for t, v, span in changes)
-    (ROOT / ".build").mkdir(exist_ok=True)
-    (ROOT / ".build" / "adopt-failover-timeline.txt").write_text(timeline + "\n")
+    (labkit.ROOT / ".build").mkdir(exist_ok=True)
+    (labkit.ROOT / ".build" / "adopt-failover-timeline.txt").write_text(timeline + "\n")
     print("%d samples, %d changes:\n%s" % (len(samples), len(changes), timeline))
 
     ip = {SITE_A: IP_A, SITE_B: IP_B}

@@ -1,16 +1,16 @@
 """The geo scenario's members and addresses, read from lab/inventory/geo.yml,
-and the lab test kit (tests/lab.py) bound to that inventory."""
+and the lab test kit (tests/labkit.py) bound to that inventory."""
 
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[4] / "tests"))
 
-import lab  # noqa: E402
-from lab import BOOTH_CONF as CONF  # noqa: E402,F401  (the scenario's vocabulary)
-from lab import ROOT, host, wait_until  # noqa: E402,F401
+import labkit  # noqa: E402
+from labkit import BOOTH_CONF as CONF  # noqa: E402,F401  (the scenario's vocabulary)
+from labkit import ROOT, host, wait_until  # noqa: E402,F401
 
-INVENTORY = lab.inventory("geo")
+INVENTORY = labkit.inventory("geo")
 SITE_A, SITE_B = INVENTORY.hosts("geo_site_a")[0], INVENTORY.hosts("geo_site_b")[0]
 ARBITRATOR = INVENTORY.hosts("geo_arbitrators")[0]
 SITES = (SITE_A, SITE_B)
@@ -24,12 +24,12 @@ SCENARIO = Path(__file__).resolve().parents[1]
 
 
 def leader(member, site=None, ticket=TICKET, config=CONF):
-    return lab.leader(member, ticket, config, site)
+    return labkit.leader(member, ticket, config, site)
 
 
 def resource_state(site, resource=RESOURCE):
     """'Started' or 'Stopped' for a resource in this site's crm_mon."""
-    return "Started" if lab.where(site, resource) else "Stopped"
+    return "Started" if labkit.where(site, resource) else "Stopped"
 
 
 def wait_for(what, expected, timeout=90):
@@ -41,15 +41,15 @@ def wait_for(what, expected, timeout=90):
         got[:] = [what()]
         return got[0] == expected
 
-    lab.wait_until(reached, timeout)
+    labkit.wait_until(reached, timeout)
     return got[0] if got else None
 
 
 def play(playbook, *layers, extra_vars=(), check=False):
     """A playbook (under playbooks/, or a path) on the geo inventory, with more
     inventory layers after it (as lab/inventory/adopt.yml layers on geo.yml)."""
-    inv = lab.inventory("geo", *(str(p) for p in layers)) if layers else INVENTORY
-    return lab.play(playbook, inv, extra_vars, check=check)
+    inv = labkit.inventory("geo", *(str(p) for p in layers)) if layers else INVENTORY
+    return labkit.play(playbook, inv, extra_vars, check=check)
 
 
 def checksums(path, members=MEMBERS):
@@ -57,4 +57,4 @@ def checksums(path, members=MEMBERS):
 
 
 def cib_version(site):
-    return lab.cib_version(site)
+    return labkit.cib_version(site)

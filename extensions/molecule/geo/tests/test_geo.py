@@ -5,7 +5,7 @@ order: the last ones move the ticket to site B.
 
 import re
 
-import lab
+import labkit
 import pytest
 from geo_lab import (
     ARBITRATOR,
@@ -54,7 +54,7 @@ def test_booth_runs_everywhere():
     assert host(ARBITRATOR).service("booth@booth").is_running
     assert host(ARBITRATOR).service("booth@booth").is_enabled
     for site in SITES:
-        assert lab.where(site, "booth-booth-service") == {site}, site
+        assert labkit.where(site, "booth-booth-service") == {site}, site
 
 
 def open_ports(member, config):

@@ -7,7 +7,7 @@ it is; a rerun changes nothing.
 
 Runs after test_geo.py (file order): apacheticket is at site B by then."""
 
-import lab
+import labkit
 import pytest
 from geo_lab import CONF, INVENTORY, IP_A, MEMBERS, SITE_A, SITE_B, SITES, cib_version, host, play
 from geo_lab import TICKET as FIRST_TICKET
@@ -36,7 +36,7 @@ def snapshot():
 
 
 def booth_knows(member, ticket):
-    return ticket in lab.booth_tickets(member)
+    return ticket in labkit.booth_tickets(member)
 
 
 def state_in_cib(site):
@@ -71,7 +71,7 @@ def test_removal_that_would_release_a_running_resource_is_refused(with_old_ticke
 
 
 def test_removal_with_release_resources(with_old_ticket):
-    leader_before = lab.leader(SITE_B, FIRST_TICKET)
+    leader_before = labkit.leader(SITE_B, FIRST_TICKET)
     assert leader_before
     gone = dict(name=TICKET, state="absent", release_resources=True)
     result = geo_playbook([APACHE, gone])
@@ -88,7 +88,7 @@ def test_removal_with_release_resources(with_old_ticket):
         assert 'id="%s"' % TICKET not in state_in_cib(s), s
         verify = host(s).run("crm_verify --live-check")
         assert verify.rc == 0, verify.stdout + verify.stderr
-    assert lab.leader(SITE_B, FIRST_TICKET) == leader_before
+    assert labkit.leader(SITE_B, FIRST_TICKET) == leader_before
 
     again = geo_playbook([APACHE, gone])
     assert again.ok, again.tail()

@@ -7,12 +7,12 @@ it was, and the first formation's files and booth are untouched.
 
 Runs last (file order) in the geo scenario."""
 
-import lab
+import labkit
 import yaml
 from geo_lab import ARBITRATOR, MEMBERS, SITE_A, SITES, host, play, wait_for
 from geo_lab import CONF as FIRST
 
-SECOND_IPS = (lab.lab_vip("second_a"), lab.lab_vip("second_b"))
+SECOND_IPS = (labkit.lab_vip("second_a"), labkit.lab_vip("second_b"))
 SECOND = {
     "booth_instance": "second",
     "booth_port": 9930,
@@ -45,7 +45,7 @@ def second_playbook(tmp_path):
 
 
 def leaders(member, conf):
-    return {t: v["leader"] for t, v in lab.booth_tickets(member, conf).items()}
+    return {t: v["leader"] for t, v in labkit.booth_tickets(member, conf).items()}
 
 
 def test_second_formation_beside_the_first(tmp_path):
@@ -66,7 +66,7 @@ def test_second_formation_beside_the_first(tmp_path):
     assert arbitrator.service("booth@booth").is_running
     for site in SITES:
         for rsc in ("booth-second-service", "booth-booth-service"):
-            assert lab.where(site, rsc) == {site}, (site, rsc)
+            assert labkit.where(site, rsc) == {site}, (site, rsc)
 
     # the second ticket at site B, booth's view alike everywhere (the other
     # members learn it a message after the granting site)

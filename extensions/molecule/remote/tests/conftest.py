@@ -1,4 +1,4 @@
-"""Fixtures of the "remote" scenario's tests (helpers: remote_lab.py over tests/lab.py)."""
+"""Fixtures of the "remote" scenario's tests (helpers: remote_lab.py over tests/labkit.py)."""
 
 import pytest
 from remote_lab import NODE, host

@@ -1,5 +1,5 @@
 """The remote scenario's hosts, read from lab/inventory/remote.yml, and the lab
-test kit (tests/lab.py) bound to that inventory. The authkey is never read:
+test kit (tests/labkit.py) bound to that inventory. The authkey is never read:
 only its SHA-256 fingerprint, mode and owner."""
 
 import sys
@@ -7,27 +7,27 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[4] / "tests"))
 
-import lab  # noqa: E402
-from lab import AUTHKEY, ROOT, host, wait_until  # noqa: E402,F401  (the scenario's vocabulary)
+import labkit  # noqa: E402
+from labkit import AUTHKEY, ROOT, host, wait_until  # noqa: E402,F401  (the scenario's vocabulary)
 
-INVENTORY = lab.inventory("remote")
+INVENTORY = labkit.inventory("remote")
 CLUSTER = INVENTORY.hosts("cluster_nodes")
 REMOTE_HOSTS = INVENTORY.hosts("remote_nodes") + INVENTORY.hosts("guest_nodes")
 ALL_HOSTS = CLUSTER + REMOTE_HOSTS
 NODE = CLUSTER[0]  # where the CIB is read and the modules run
-default_suite_only = lab.default_suite_only()
+default_suite_only = labkit.default_suite_only()
 
 
 def run_playbook(*extra_vars, check=False, playbook="remote_nodes.yml"):
-    return lab.play(playbook, INVENTORY, extra_vars, check=check)
+    return labkit.play(playbook, INVENTORY, extra_vars, check=check)
 
 
 def run_module(module, args, check=False, target=NODE):
-    return lab.module(INVENTORY, target, module, args, check=check)
+    return labkit.module(INVENTORY, target, module, args, check=check)
 
 
 def fingerprints(hosts=ALL_HOSTS):
-    return lab.fingerprints(hosts)
+    return labkit.fingerprints(hosts)
 
 
 def crm_mon():
@@ -35,23 +35,23 @@ def crm_mon():
     reader does not keep (maintenance, failures)."""
     import xml.etree.ElementTree as ET
 
-    return ET.fromstring(lab.crm_mon_xml(NODE))
+    return ET.fromstring(labkit.crm_mon_xml(NODE))
 
 
 def online_nodes():
-    return lab.online_nodes(NODE)
+    return labkit.online_nodes(NODE)
 
 
 def wait_online(names=ALL_HOSTS, timeout=180):
-    return lab.wait_online(NODE, names, timeout)
+    return labkit.wait_online(NODE, names, timeout)
 
 
 def cib_epoch():
-    return lab.cib_version(NODE)
+    return labkit.cib_version(NODE)
 
 
 def where(resource):
-    return lab.where(NODE, resource)
+    return labkit.where(NODE, resource)
 
 
 def no_change(result):

@@ -2,6 +2,7 @@
 
 import xml.etree.ElementTree as ET
 
+import labkit
 import pytest
 from remote_lab import (
     ALL_HOSTS,
@@ -24,9 +25,7 @@ def test_remote_and_guest_nodes_online():
 
 
 def test_node_types():
-    import lab
-
-    nodes = lab.monitor(NODE).nodes
+    nodes = labkit.monitor(NODE).nodes
     assert nodes["remote1"]["type"] == "remote"
     assert nodes["guest1"]["type"] == "remote"
     assert nodes["guest1"]["id_as_resource"] == "guest1-vm"

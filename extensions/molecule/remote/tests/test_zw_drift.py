@@ -4,7 +4,7 @@ drift the gather sees is noticed (in check mode without touching anything)
 and repaired, and a run with nothing to change stays within 10 task rounds
 per host and writes nothing.
 
-Runs after test_remote.py (file order) on the converged lab."""
+Runs after test_remote.py (file order) on the converged labkit."""
 
 import time
 

@@ -3,9 +3,9 @@ reported (and repaired on request); rotation gives every host a new key and
 moves no resource and leaves every remote node online, also across forced
 reconnects.
 
-Runs after test_remote.py (file order) on the converged lab."""
+Runs after test_remote.py (file order) on the converged labkit."""
 
-import lab
+import labkit
 
 from remote_lab import (
     ALL_HOSTS,
@@ -54,7 +54,7 @@ def test_different_key_is_detected_and_repaired():
 def operations(resource, node=None):
     """The resource's operation history in the CIB (a start or stop adds one),
     on one node (its node_state section) or everywhere."""
-    cib = lab.cib(NODE, "status")
+    cib = labkit.cib(NODE, "status")
     return sorted(
         (state.get("uname"), op.get("id"), op.get("call-id"))
         for state in cib.iter("node_state")

@@ -4,7 +4,7 @@ takes remote1 (connection disabled first, as the RHEL 8 guide says) and guest1
 (graceful stop) out and back, leaves no failed action, and what the converge
 playbook built shows no change afterwards.
 
-Runs after the authkey tests (file order) on the converged lab."""
+Runs after the authkey tests (file order) on the converged labkit."""
 
 import pytest
 from remote_lab import (
@@ -26,9 +26,9 @@ UPGRADE = "remote_nodes_upgrade.yml"
 RESTART = "pacemaker_remote_upgrade_restart=true"
 
 
-def started_at(host):
+def started_at(name):
     """When pacemaker_remote last started (systemd's monotonic timestamp)."""
-    return host(host).check_output(
+    return host(name).check_output(
         "systemctl show -p ActiveEnterTimestampMonotonic --value pacemaker_remote"
     )
 

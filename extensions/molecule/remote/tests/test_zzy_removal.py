@@ -7,7 +7,7 @@ The cluster keeps running and keeps its key.
 Runs after the authkey tests (file order) on the converged lab, and leaves
 the lab without remote or guest nodes (test_zzz_awx_jobs.py starts there)."""
 
-import lab
+import labkit
 import pytest
 from remote_lab import (
     AUTHKEY,
@@ -28,7 +28,7 @@ ABSENT = "pacemaker_remote_state=absent"
 
 
 def cib():
-    return lab.cib(NODE)
+    return labkit.cib(NODE)
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ import base64
 import functools
 import hashlib
 
-import lab
+import labkit
 import pytest
 from awx_job import Job, install_collection, lab_inventory
 from remote_lab import (
@@ -69,7 +69,7 @@ def undo_remote_side():
 
 
 def node_names():
-    return set(lab.monitor(NODE).nodes)
+    return set(labkit.monitor(NODE).nodes)
 
 
 def assert_converged(jobs, sha256):
@@ -79,7 +79,7 @@ def assert_converged(jobs, sha256):
     assert wait_online(CLUSTER + REMOTE_HOSTS, timeout=120), node_names()
     assert fingerprints() == dict.fromkeys(ALL_HOSTS, sha256)
     assert set(host(h).service("pacemaker_remote").is_running for h in REMOTE_HOSTS) == {True}
-    cib = lab.cib(NODE, "resources")
+    cib = labkit.cib(NODE, "resources")
     assert len(cib.findall(".//primitive[@id='remote1'][@type='remote']")) == 1
     assert (
         len(

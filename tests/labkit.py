@@ -12,6 +12,7 @@ the benchmarks need, in one place.
 Secrets are never read here: keys only by their SHA-256.
 """
 
+import datetime
 import functools
 import json
 import os
@@ -235,8 +236,18 @@ class PlayResult:
         """(task name, host) in the order they ran."""
         return [(t, h) for t, h, _r in self.results()]
 
+    def durations(self):
+        """Seconds of each task, in order (the callback's start and end stamps):
+        what a benchmark times, without ansible-playbook's start-up."""
+        spans = [t["task"]["duration"] for p in self.report.get("plays", []) for t in p["tasks"]]
+        return [_seconds(d["end"]) - _seconds(d["start"]) for d in spans]
+
     def tail(self, n=4000):
         return self.stdout[-n:] + self.stderr[-2000:]
+
+
+def _seconds(stamp):
+    return datetime.datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%S.%fZ").timestamp()
 
 
 def play(playbook, inventories, extra_vars=(), check=False, args=(), timeout=3600):
@@ -262,6 +273,47 @@ def play(playbook, inventories, extra_vars=(), check=False, args=(), timeout=360
         check=False,
     )
     return PlayResult(proc, time.monotonic() - start)
+
+
+def play_interrupted(playbook, inventories, after_task, extra_vars=(), timeout=1800):
+    """Run a playbook and kill it the way an AWX cancel, a job timeout or a
+    lost controller does (SIGKILL to ansible-playbook and its workers) as soon
+    as the first task whose name contains ``after_task`` has finished on every
+    host: when the next task, handler or the recap starts. Returns the output
+    up to then; fails the test when the task never ran."""
+    import signal
+
+    path = Path(playbook)
+    if not path.is_absolute():
+        path = ROOT / "playbooks" / playbook
+    cmd = ["ansible-playbook", *_inventory(inventories).args(), str(path)]
+    for ev in extra_vars:
+        cmd += ["-e", json.dumps(ev) if isinstance(ev, dict) else ev]
+    proc = subprocess.Popen(
+        cmd,
+        env=env(ANSIBLE_STDOUT_CALLBACK="ansible.builtin.default"),
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    lines, seen = [], False
+    deadline = time.monotonic() + timeout
+    for line in proc.stdout:
+        lines.append(line)
+        header = line.startswith(("TASK [", "RUNNING HANDLER [", "PLAY RECAP"))
+        if seen and header:
+            os.killpg(proc.pid, signal.SIGKILL)
+            break
+        if header and after_task in line:
+            seen = True
+        assert time.monotonic() < deadline, "no task '%s' within %d s" % (after_task, timeout)
+    proc.wait()
+    out = "".join(lines)
+    assert seen, "task '%s' never ran:\n%s" % (after_task, out[-4000:])
+    assert proc.returncode == -signal.SIGKILL, "the run ended before it could be cut:\n" + out[-4000:]
+    return out
 
 
 def module(inventories, target, module_name, args, check=False):
@@ -316,10 +368,16 @@ def cib(name, scope=None):
     return ET.fromstring(sh(name, "cibadmin --query" + (" --scope " + scope if scope else "")))
 
 
+def cib_head(name):
+    """The attributes of a cluster's <cib> element (versions, DC, schema) in
+    the XML's order, without reading the configuration and status."""
+    return ET.fromstring(sh(name, "cibadmin --query --xpath /cib --no-children")).attrib
+
+
 def cib_version(name):
     """(admin_epoch, epoch) of a cluster's CIB: what a write moves."""
-    root = ET.fromstring(sh(name, "cibadmin --query --xpath /cib --no-children"))
-    return root.get("admin_epoch"), root.get("epoch")
+    head = cib_head(name)
+    return head.get("admin_epoch"), head.get("epoch")
 
 
 def booth_tickets(name, config=BOOTH_CONF, site=None, limit=30):

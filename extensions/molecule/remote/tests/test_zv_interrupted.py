@@ -1,0 +1,93 @@
+"""changed=0 must mean the cluster runs what was declared (issue 26): a run
+cut off right after it wrote a new pacemaker_remote port (SIGKILL, as an AWX
+cancel or a lost controller) is finished by the rerun, which restarts the
+daemons that still listen on the old port; and going back to the default
+port converges too (the CIB forgets the port, as pcs leaves it unset).
+
+Runs after test_remote.py (file order) on the converged lab, and leaves it
+as the converge made it."""
+
+import labkit
+from remote_lab import (
+    ALL_HOSTS,
+    INVENTORY,
+    NODE,
+    REMOTE_HOSTS,
+    default_suite_only,
+    run_playbook,
+    wait_online,
+)
+
+pytestmark = default_suite_only
+OTHER_PORT = 3122
+ENV_FILE = "/etc/default/pacemaker"
+
+
+def running_ports():
+    """{host: the port each pacemaker-remoted listens on, from its own
+    environment (host_info, as the role reads it)}."""
+    out = {}
+    for h in REMOTE_HOSTS:
+        result = labkit.module(
+            INVENTORY,
+            h,
+            "hacluster.pacemaker.host_info",
+            {
+                "daemons": [
+                    {"name": "r", "command": "pacemaker-remoted", "env": ["PCMK_remote_port"]}
+                ]
+            },
+        )
+        daemon = result["daemons"]["r"]
+        assert daemon["running"], (h, result)
+        out[h] = int(daemon["env"]["PCMK_remote_port"] or 3121)
+    return out
+
+
+def cib_ports():
+    """{node: the port its CIB entry names, None when unset (the default)}."""
+    root = labkit.cib(NODE, "resources")
+    found = {}
+    for name in REMOTE_HOSTS:
+        values = root.findall(".//primitive[@id='%s']//nvpair[@name='port']" % name) + root.findall(
+            ".//meta_attributes[nvpair[@name='remote-node'][@value='%s']]/nvpair[@name='remote-port']"
+            % name
+        )
+        found[name] = values[0].get("value") if values else None
+    return found
+
+
+def converged(port):
+    result = run_playbook("pacemaker_remote_port=%d" % port)
+    assert result.ok, result.tail()
+    assert running_ports() == dict.fromkeys(REMOTE_HOSTS, port)
+    assert wait_online(ALL_HOSTS, timeout=180)
+    again = run_playbook("pacemaker_remote_port=%d" % port)
+    assert again.ok and not any(again.changed().values()), again.changed()
+    return result
+
+
+def test_port_change_cut_off_after_the_write_is_finished_by_the_rerun():
+    out = labkit.play_interrupted(
+        "remote_nodes.yml",
+        INVENTORY,
+        "Set a non-default pacemaker_remote port",
+        ["pacemaker_remote_port=%d" % OTHER_PORT],
+    )
+    written = {
+        h: labkit.sh(h, "grep -s '^PCMK_remote_port=' %s || true" % ENV_FILE) for h in REMOTE_HOSTS
+    }
+    assert any(str(OTHER_PORT) in v for v in written.values()), (written, out[-3000:])
+    # what the bug left: the file says 3122, the daemons still listen on 3121
+    assert set(running_ports().values()) == {3121}
+
+    converged(OTHER_PORT)
+    assert cib_ports() == dict.fromkeys(REMOTE_HOSTS, str(OTHER_PORT))
+
+
+def test_back_to_the_default_port_converges():
+    converged(3121)
+    # the default is no port in the CIB, as pcs writes it
+    assert cib_ports() == dict.fromkeys(REMOTE_HOSTS, None)
+    for h in REMOTE_HOSTS:
+        assert "PCMK_remote_port" not in labkit.sh(h, "cat %s" % ENV_FILE), h
