@@ -312,7 +312,9 @@ def play_interrupted(playbook, inventories, after_task, extra_vars=(), timeout=1
     proc.wait()
     out = "".join(lines)
     assert seen, "task '%s' never ran:\n%s" % (after_task, out[-4000:])
-    assert proc.returncode == -signal.SIGKILL, "the run ended before it could be cut:\n" + out[-4000:]
+    assert proc.returncode == -signal.SIGKILL, (
+        "the run ended before it could be cut:\n" + out[-4000:]
+    )
     return out
 
 
