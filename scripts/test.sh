@@ -39,6 +39,11 @@ echo "=== $lab_name: started; its output goes to $lab_log (each scenario's to .b
 # from here on (this shell and its children) take the CPU it leaves.
 renice -n 10 -p $$ >/dev/null
 
+# seconds: the lab scenarios' test files import and read the inventories,
+# so a broken one fails here and not after the lab lane's first scenarios
+step "lab scenario tests collect (no lab needed)" \
+  pytest --collect-only -q -p no:cacheprovider extensions/molecule/remote/tests \
+  extensions/molecule/geo/tests extensions/molecule/adopt/tests
 step "lint (ansible-lint production, ruff)" bash scripts/lint.sh
 step "docs (antsibull-docs, changelog lint)" bash scripts/docs.sh
 step "ansible-test sanity" bash scripts/sanity.sh

@@ -110,7 +110,12 @@ def _inventory(which):
 @functools.cache
 def lab_ip(name):
     """A lab host's address (lab/inventory.yml, which mirrors lab/lib.sh)."""
-    return Inventory(ROOT / "lab" / "inventory.yml").vars(name)["lab_ip"]
+    return inventory(str(ROOT / "lab" / "inventory.yml")).vars(name)["lab_ip"]
+
+
+def lab_vip(name):
+    """A floating address kept free in the lab (lab_vips in lab/inventory.yml)."""
+    return inventory(str(ROOT / "lab" / "inventory.yml")).var("lab_vips")[name]
 
 
 def default_suite_only():
