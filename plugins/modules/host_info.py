@@ -209,6 +209,7 @@ import hashlib
 import os
 import pwd
 import re
+import time
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.facts.system.distribution import DistributionFactCollector
@@ -348,14 +349,14 @@ def env(path, names):
 
 
 def _boot_time():
-    with open("/proc/stat") as handle:
-        for line in handle:
-            if line.startswith("btime "):
-                return int(line.split()[1])
-    return 0
+    """When the machine booted, in seconds since the epoch, to 10 ms (btime
+    in /proc/stat is whole seconds: a file written just before a daemon
+    started could look newer than the daemon)."""
+    with open("/proc/uptime") as handle:
+        return time.time() - float(handle.read().split()[0])
 
 
-def _process(pid):
+def _process(pid, booted):
     """(argv, start time in seconds since the epoch, environ dict) of a
     process, None when it is gone or unreadable."""
     try:
@@ -369,7 +370,7 @@ def _process(pid):
         ticks = int(fields[19])  # starttime, field 22 of proc(5)
     except (OSError, IndexError, ValueError):
         return None
-    started = _boot_time() + ticks / float(os.sysconf("SC_CLK_TCK"))
+    started = booted + ticks / float(os.sysconf("SC_CLK_TCK"))
     environ = dict(
         (k.decode("utf-8", "replace"), v.decode("utf-8", "replace")) for k, _s, v in pairs
     )
@@ -385,10 +386,13 @@ def _matches(argv, wanted):
 
 def daemons(specs):
     """Whether each daemon runs what it was configured with, read from /proc."""
+    if not specs:
+        return {}
     procs = []
+    booted = _boot_time()
     for pid in os.listdir("/proc"):
         if pid.isdigit():
-            found = _process(pid)
+            found = _process(pid, booted)
             if found and found[0]:
                 procs.append((int(pid),) + found)
     result = {}

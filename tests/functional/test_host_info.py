@@ -124,3 +124,53 @@ def test_cluster_status_on_the_live_cluster(tmp_path, live_cluster):
     assert got["crm_mon_error"] is None
     assert got["nodes"][live_cluster.node_name]["online"] is True
     assert ('name="%s"' % live_cluster.node_name) in mon
+
+
+@pytest.mark.skipif(
+    "/generations/" in MODULE_PYTHON,
+    reason="the modules run in another release's container, whose /proc shows none of ours",
+)
+def test_daemons_as_proc_sees_them(tmp_path):
+    """A process started after one file was written and before another: the
+    later one is stale, the earlier not; its environment as it holds it; a
+    daemon that does not run is reported so. Compared with ps, not with
+    values of the test."""
+    import sys
+    import time
+
+    loaded, later = tmp_path / "loaded.conf", tmp_path / "later.conf"
+    loaded.write_text("old\n")
+    time.sleep(0.1)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", "import time; time.sleep(120)", str(loaded)],
+        env=dict(os.environ, PCMK_remote_port="3199"),
+    )
+    try:
+        time.sleep(0.5)
+        later.write_text("new\n")
+        command = os.path.basename(sys.executable)
+        got = info(
+            tmp_path,
+            daemons=[
+                {
+                    "name": "d",
+                    "command": command,
+                    "match": [str(loaded)],
+                    "files": [str(loaded), str(later), str(tmp_path / "missing")],
+                    "env": ["PCMK_remote_port", "HACLUSTER_UNSET"],
+                },
+                {"name": "gone", "command": command, "match": [str(tmp_path / "nothing")]},
+            ],
+        )["daemons"]
+        ps = subprocess.run(
+            ["ps", "-o", "etimes=", "-p", str(proc.pid)], capture_output=True, text=True, check=True
+        )
+    finally:
+        proc.kill()
+        proc.wait()
+    d = got["d"]
+    assert d["running"] and d["pid"] == proc.pid
+    assert abs((time.time() - d["started"]) - int(ps.stdout)) <= 2
+    assert d["stale_files"] == [str(later)]
+    assert d["env"] == {"PCMK_remote_port": "3199", "HACLUSTER_UNSET": None}
+    assert got["gone"] == {"running": False}

@@ -52,7 +52,8 @@ def test_every_kind_of_drift_is_seen_and_repaired():
     host("guest1").check_output("systemctl disable pcsd")
     host("guest1").check_output("firewall-cmd -q --remove-service=high-availability")
     host("remote1").check_output("firewall-cmd -q --permanent --remove-service=high-availability")
-    # a stale port setting: the role removes it and restarts pacemaker_remote
+    # a stale port setting: the role removes it (no restart: the running daemon
+    # already listens on the default port, host_info reads it from its environment)
     host("guest1").check_output(f"echo PCMK_remote_port=3121 >> {ENV_FILE}")
     drifted = snapshot()
     start = time.monotonic()
