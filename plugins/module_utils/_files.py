@@ -25,6 +25,7 @@ __metaclass__ = type
 import errno
 import fcntl
 import os
+import stat
 import tempfile
 
 
@@ -84,6 +85,23 @@ def unlock(handle):
         os.close(held[0])
 
 
+def read_regular(path):
+    """(stat, bytes) of a regular file. Anything else (a FIFO, a device, a
+    directory) raises OSError unread: opening a FIFO waits for a writer
+    forever, and no read of ours may hang."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise OSError(errno.EINVAL, "not a regular file")
+        handle, fd = os.fdopen(fd, "rb"), None
+        with handle:
+            return st, handle.read()
+    finally:
+        if fd is not None:
+            os.close(fd)
+
+
 def _why(exc):
     return exc.strerror or str(exc)
 
@@ -118,9 +136,7 @@ class FileTarget:
         """The file's bytes (None if it does not exist and missing_ok; with
         parents, also when its directories are missing, for prepare(parents=True))."""
         try:
-            with open(self.path, "rb") as f:
-                self._stat = os.fstat(f.fileno())
-                self.before = f.read()
+            self._stat, self.before = read_regular(self.path)
         except OSError as exc:
             if (
                 missing_ok

@@ -365,7 +365,7 @@ def remote_facts(prim):
     return {
         "name": prim.get("id"),
         "server": attrs.get("server") or prim.get("id"),
-        "port": int(attrs["port"]) if (attrs.get("port") or "").isdigit() else None,
+        "port": _port(attrs.get("port")),
         "reconnect_interval": attrs.get("reconnect_interval"),
         "meta_attributes": nvpairs(prim, "meta_attributes"),
         "operations": [
@@ -509,6 +509,13 @@ def plan_remote_nodes(plan, items, option="nodes"):
     return results
 
 
+def _port(value):
+    """A port as the CIB holds it, as a number; None when unset or not ASCII
+    digits (str.isdigit() accepts digits such as '\u00b2' that int() refuses)."""
+    value = (value or "").strip()
+    return int(value) if value and all(c in "0123456789" for c in value) else None
+
+
 def _default_port(wanted, current, key):
     """A port given as the default (3121) is the default, not "leave what is
     there": no port set means it (pcs sets none), so none is added; another
@@ -531,9 +538,7 @@ def guest_facts(prim):
         "name": meta.get("remote-node"),
         "resource": prim.get("id"),
         "remote_addr": meta.get("remote-addr") or meta.get("remote-node"),
-        "remote_port": int(meta["remote-port"])
-        if (meta.get("remote-port") or "").isdigit()
-        else None,
+        "remote_port": _port(meta.get("remote-port")),
         "remote_connect_timeout": meta.get("remote-connect-timeout"),
     }
 

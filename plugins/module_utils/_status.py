@@ -20,7 +20,7 @@ __metaclass__ = type
 
 import os
 
-from ansible_collections.hacluster.pacemaker.plugins.module_utils import _booth, _cib
+from ansible_collections.hacluster.pacemaker.plugins.module_utils import _booth, _cib, _files
 from ansible_collections.hacluster.pacemaker.plugins.module_utils import _booth_conf as bc
 from ansible_collections.hacluster.pacemaker.plugins.module_utils._nodes import (
     NodeIndex,
@@ -247,8 +247,7 @@ def read_booth_configs(paths):
     configs = []
     for path in paths or ():
         try:
-            with open(path, "rb") as f:
-                data = f.read()
+            data = _files.read_regular(path)[1]
         except OSError as exc:
             configs.append(
                 {

@@ -213,7 +213,7 @@ import time
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.facts.system.distribution import DistributionFactCollector
-from ansible_collections.hacluster.pacemaker.plugins.module_utils import _cib, _status
+from ansible_collections.hacluster.pacemaker.plugins.module_utils import _cib, _files, _status
 
 PLATFORM_FACTS = (
     "os_family",
@@ -273,12 +273,12 @@ def files(paths, modes):
     result = {}
     for path in paths:
         try:
-            st = os.stat(path)
-            with open(path, "rb") as handle:
-                digest = hashlib.sha256(handle.read()).hexdigest()
+            st, data = _files.read_regular(path)
         except OSError:
+            # missing, unreadable, or no regular file (a FIFO is never opened for reading)
             result[path] = {"exists": os.path.exists(path)}
             continue
+        digest = hashlib.sha256(data).hexdigest()
         result[path] = {
             "exists": True,
             "sha256": digest,
@@ -337,8 +337,8 @@ def firewalld(module, zone, service_ports=False):
 def env(path, names):
     found = dict((name, []) for name in names)
     try:
-        with open(path) as handle:
-            lines = handle.read().splitlines()
+        # bytes: a hand-edited file may hold Latin-1 (say, in a comment)
+        lines = _files.read_regular(path)[1].decode("utf-8", "replace").splitlines()
     except OSError:
         return found
     for line in lines:

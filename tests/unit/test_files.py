@@ -130,3 +130,16 @@ def test_a_directory_another_task_uses_is_not_removed(tmp_path):
     a.discard()  # a fails: booth/ holds b's staged file, so it stays
     assert _files.commit_all([b]) == [b]
     assert path.read_bytes() == b"b\n"
+
+
+@pytest.mark.parametrize("kind", ["fifo", "directory"])
+def test_a_file_that_is_not_regular_is_refused_unread(tmp_path, kind):
+    """Opening a FIFO for reading waits for a writer: it must be refused
+    without that wait (a booth.conf or key path may point anywhere)."""
+    path = tmp_path / "conf"
+    if kind == "fifo":
+        os.mkfifo(str(path))
+    else:
+        path.mkdir()
+    with pytest.raises(_files.FileError, match="not a regular file"):
+        _files.FileTarget(str(path), "config_file").read()
