@@ -44,8 +44,8 @@ options:
     description:
       - Port of C(pacemaker-remoted) in the guest (C(remote-port), Pacemaker's default 3121). Left as it is
         when omitted.
-      - V(3121) means the default: no C(remote-port) is added where there is none (as pcs leaves it unset),
-        and another port is removed.
+      - V(3121) means the default, so no C(remote-port) is added where there is none (as pcs leaves it
+        unset), and another port is removed.
     type: int
   remote_connect_timeout:
     description:

@@ -77,9 +77,9 @@ options:
     default: []
   daemons:
     description:
-      - Running daemons to report in RV(daemons): whether each runs the files and environment it was
-        configured with, as seen from the running process itself (not from what a run changed), so that a
-        rerun after an interrupted run still restarts what is stale.
+      - Running daemons to report in RV(daemons), that is whether each runs the files and environment it
+        was configured with, as seen from the running process itself (not from what a run changed), so
+        that a rerun after an interrupted run still restarts what is stale.
     type: list
     elements: dict
     default: []

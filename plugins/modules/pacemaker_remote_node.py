@@ -44,8 +44,8 @@ options:
   port:
     description:
       - TCP port of C(pacemaker-remoted) (Pacemaker's default is 3121). Left as it is when omitted.
-      - V(3121) means the default: no port is added to a node that has none (as pcs leaves it unset), and
-        another port is removed.
+      - V(3121) means the default, so no port is added to a node that has none (as pcs leaves it unset),
+        and another port is removed.
     type: int
   reconnect_interval:
     description:
