@@ -185,8 +185,8 @@ env:
 daemons:
   description:
     - Each daemon of O(daemons) with C(running), and when it runs C(pid) and C(started) (of its oldest
-      matching process, seconds since the epoch), C(stale_files) (its O(daemons.files) changed since
-      then, by modification time) and C(env) (each of its O(daemons.env) names with the value the
+      matching process, seconds since the epoch), C(stale_files) (its O(daemons[].files) changed since
+      then, by modification time) and C(env) (each of its O(daemons[].env) names with the value the
       process holds, null when unset).
   returned: always
   type: dict
