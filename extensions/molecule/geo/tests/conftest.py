@@ -1,3 +1,7 @@
-"""The geo scenario's tests share geo_lab.py (over tests/labkit.py)."""
+"""The geo scenario's tests share geo_lab.py over the lab test kit
+(tests/labkit.py), which needs tests/ on sys.path before any test imports it."""
 
-import geo_lab  # noqa: F401  (puts tests/ on sys.path for the kit)
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[4] / "tests"))

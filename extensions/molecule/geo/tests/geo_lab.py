@@ -7,8 +7,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[4] / "tests"))
 
 import labkit  # noqa: E402
-from labkit import BOOTH_CONF as CONF  # noqa: E402,F401  (the scenario's vocabulary)
-from labkit import ROOT, host, wait_until  # noqa: E402,F401
+from labkit import BOOTH_CONF as CONF  # noqa: E402
+from labkit import host  # noqa: E402
+
+# what the scenario's tests take from here besides what is defined below
+__all__ = ["CONF", "host"]
 
 INVENTORY = labkit.inventory("geo")
 SITE_A, SITE_B = INVENTORY.hosts("geo_site_a")[0], INVENTORY.hosts("geo_site_b")[0]

@@ -8,7 +8,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[4] / "tests"))
 
 import labkit  # noqa: E402
-from labkit import AUTHKEY, ROOT, host, wait_until  # noqa: E402,F401  (the scenario's vocabulary)
+from labkit import AUTHKEY, host, wait_until  # noqa: E402
+
+# what the scenario's tests take from here besides what is defined below
+__all__ = ["AUTHKEY", "host", "wait_until"]
 
 INVENTORY = labkit.inventory("remote")
 CLUSTER = INVENTORY.hosts("cluster_nodes")
