@@ -357,8 +357,11 @@ def _boot_time():
 
 
 def _process(pid, booted):
-    """(argv, start time in seconds since the epoch, environ dict) of a
-    process, None when it is gone or unreadable."""
+    """(program names, arguments, start time in seconds since the epoch,
+    environ dict) of a process, None when it is gone or unreadable. A daemon
+    may rewrite its command line (boothd shows "boothd-site CONFIG site for
+    ..."): its names are its executable's and argv[0]'s base names, its
+    arguments every word of the command line."""
     try:
         with open("/proc/%s/cmdline" % pid, "rb") as handle:
             argv = [a.decode("utf-8", "replace") for a in handle.read().split(b"\0") if a]
@@ -370,18 +373,26 @@ def _process(pid, booted):
         ticks = int(fields[19])  # starttime, field 22 of proc(5)
     except (OSError, IndexError, ValueError):
         return None
+    if not argv:
+        return None  # a kernel thread
+    words = " ".join(argv).split()
+    names = set([os.path.basename(words[0])])
+    try:
+        names.add(os.path.basename(os.readlink("/proc/%s/exe" % pid)))
+    except OSError:
+        pass
     started = booted + ticks / float(os.sysconf("SC_CLK_TCK"))
     environ = dict(
         (k.decode("utf-8", "replace"), v.decode("utf-8", "replace")) for k, _s, v in pairs
     )
-    return argv, started, environ
+    return names, words[1:], started, environ
 
 
-def _matches(argv, wanted):
+def _matches(words, wanted):
     if not wanted:
         return True
     real = set(os.path.realpath(w) for w in wanted if w.startswith("/"))
-    return any(a in wanted or (a.startswith("/") and os.path.realpath(a) in real) for a in argv[1:])
+    return any(a in wanted or (a.startswith("/") and os.path.realpath(a) in real) for a in words)
 
 
 def daemons(specs):
@@ -393,20 +404,20 @@ def daemons(specs):
     for pid in os.listdir("/proc"):
         if pid.isdigit():
             found = _process(pid, booted)
-            if found and found[0]:
+            if found:
                 procs.append((int(pid),) + found)
     result = {}
     for spec in specs:
         name = spec["name"]
         mine = sorted(
-            (started, pid, argv, environ)
-            for pid, argv, started, environ in procs
-            if os.path.basename(argv[0]) == spec["command"] and _matches(argv, spec["match"] or [])
+            (started, pid, environ)
+            for pid, names, words, started, environ in procs
+            if spec["command"] in names and _matches(words, spec["match"] or [])
         )
         if not mine:
             result[name] = {"running": False}
             continue
-        started, pid, _argv, environ = mine[0]
+        started, pid, environ = mine[0]
         stale = []
         for path in spec["files"] or []:
             try:
