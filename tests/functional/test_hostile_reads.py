@@ -55,7 +55,8 @@ def test_status_info_booth_config_files(tmp_path, kind):
     (conf,) = got["booth_configs"]
     assert conf["path"] == path
     if kind in ("fifo", "directory"):
-        assert conf["checksum"] is None and "not a regular file" in conf["error"], conf
+        why = "not a regular file" if kind == "fifo" else "Is a directory"
+        assert conf["checksum"] is None and why in conf["error"], conf
     else:  # read: booth.conf's checksum is of its bytes, whatever they say
         assert conf["checksum"], conf
 
