@@ -255,16 +255,22 @@ def _seconds(stamp):
     return datetime.datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%S.%fZ").timestamp()
 
 
-def play(playbook, inventories, extra_vars=(), check=False, args=(), timeout=3600):
-    """Run a playbook (a path, or a name under playbooks/) on lab inventories
-    (Inventory or names); extra_vars: "k=v" strings, dicts or @files."""
+def _playbook_command(playbook, inventories, extra_vars):
+    """ansible-playbook's argv: a playbook (a path, or a name under
+    playbooks/) on lab inventories, extra_vars as "k=v" strings, dicts or @files."""
     path = Path(playbook)
     if not path.is_absolute():
         path = ROOT / "playbooks" / playbook
-    inv = _inventory(inventories)
-    cmd = ["ansible-playbook", *inv.args(), str(path), *args]
+    cmd = ["ansible-playbook", *_inventory(inventories).args(), str(path)]
     for ev in extra_vars:
         cmd += ["-e", json.dumps(ev) if isinstance(ev, dict) else ev]
+    return cmd
+
+
+def play(playbook, inventories, extra_vars=(), check=False, args=(), timeout=3600):
+    """Run a playbook (a path, or a name under playbooks/) on lab inventories
+    (Inventory or names); extra_vars: "k=v" strings, dicts or @files."""
+    cmd = _playbook_command(playbook, inventories, extra_vars) + list(args)
     if check:
         cmd.append("--check")
     start = time.monotonic()
@@ -288,14 +294,8 @@ def play_interrupted(playbook, inventories, after_task, extra_vars=(), timeout=1
     up to then; fails the test when the task never ran."""
     import signal
 
-    path = Path(playbook)
-    if not path.is_absolute():
-        path = ROOT / "playbooks" / playbook
-    cmd = ["ansible-playbook", *_inventory(inventories).args(), str(path)]
-    for ev in extra_vars:
-        cmd += ["-e", json.dumps(ev) if isinstance(ev, dict) else ev]
     proc = subprocess.Popen(
-        cmd,
+        _playbook_command(playbook, inventories, extra_vars),
         env=env(ANSIBLE_STDOUT_CALLBACK="ansible.builtin.default"),
         cwd=ROOT,
         stdout=subprocess.PIPE,
