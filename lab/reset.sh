@@ -56,7 +56,7 @@ restore() {
     cd /
     for p in $(cat "$1"); do rm -rf "./$p"; done
     tar -xpf "$2"
-    rm -rf /var/lib/pacemaker/cib/* /var/lib/pacemaker/pengine/* /run/resource-agents/* /tmp/wk
+    rm -rf /var/lib/pacemaker/cib/* /var/lib/pacemaker/pengine/* /run/resource-agents/* /tmp/wk /var/log/fence_lab.log
     systemctl daemon-reload
     systemctl reset-failed
   ' sh "$LAB_SNAPSHOT_PATHS" "$LAB_SNAPSHOT"

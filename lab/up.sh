@@ -2,7 +2,7 @@
 # Starts the lab: privileged systemd containers on the podman network
 # hacluster-lab, firewalld with the high-availability service open, and the pcs
 # bootstrap the collection does not cover (host auth, cluster setup, start,
-# stonith-enabled=false).
+# and fencing: the fence device lab-fence with lab/fence_lab on each cluster).
 #   cluster A: node1 + node2           (base, remote)
 #   remote:    remote1, guest1         (pacemaker-remote image, not in a cluster)
 #   geo:       sitea1, siteb1 (one-node clusters site-a, cluster-b) + arbitrator1
@@ -66,6 +66,10 @@ prepare() {  # wait for systemd, start firewalld and pcsd, open the firewall (on
   retry 3 "opening high-availability in $h's firewalld" open_ha "$h" ||
     note "firewall-cmd could not open high-availability in $h (3 tries)"
   retry 3 "starting pcsd in $h" start_unit "$h" pcsd || note "pcsd did not start in $h (3 tries)"
+  if [[ ${LAB_KIND[$h]} == node ]]; then
+    podman cp "$LAB_DIR/fence_lab" "$h:/usr/sbin/fence_lab" && lx "$h" chmod 0755 /usr/sbin/fence_lab ||
+      note "could not install the fence agent in $h"
+  fi
   wait_for 60 "pcsd in $h" lx "$h" systemctl is-active -q pcsd || note "pcsd is not active in $h"
 }
 # Hosts boot in waves of LAB_WAVE: systemd, firewalld and pcsd starting in 25
@@ -119,10 +123,14 @@ finish_cluster() {  # finish_cluster NODE...
   local first=$1
   wait_for 180 "nodes $* online" online "$first" "$@" ||
     fail "nodes $* not online in crm_mon on $first within 180 s" "$@"
-  [[ $(lx "$first" crm_attribute -t crm_config -n stonith-enabled -G -q 2>/dev/null) == false ]] &&
-    return 0
-  wait_for 90 "CIB writable on $first" lx "$first" pcs property set stonith-enabled=false ||
-    fail "pcs property set stonith-enabled=false failed on $first for 90 s" "$@"
+  # Fencing on, as production clusters run (stonith-enabled stays at its
+  # default, true): one device that can fence every node, remote ones too.
+  wait_for 90 "fence device on $first" fence_device "$first" ||
+    fail "pcs stonith create lab-fence failed on $first for 90 s" "$@"
+}
+fence_device() {  # fence_device HOST: lab-fence is defined (created when missing)
+  lx "$1" crm_resource --resource lab-fence --query-xml >/dev/null 2>&1 ||
+    lx "$1" pcs stonith create lab-fence fence_lab pcmk_host_check=none >/dev/null
 }
 
 # pcs host auth first, sequentially (pcsd tokens of both sides are written):

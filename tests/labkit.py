@@ -326,7 +326,9 @@ def play_interrupted(playbook, inventories, after_task, extra_vars=(), timeout=1
 def module(inventories, target, module_name, args, check=False):
     """One module task on one host (ansible ad-hoc, JSON callback): its result."""
     inv = _inventory(inventories)
-    cmd = ["ansible", *inv.args(), target, "-m", module_name, "-a", json.dumps(args)]
+    cmd = ["ansible", *inv.args(), target, "-m", module_name]
+    if args:  # '{}' would be taken for free-form parameters
+        cmd += ["-a", json.dumps(args)]
     if check:
         cmd.append("--check")
     proc = subprocess.run(
@@ -419,3 +421,55 @@ def fence_history(name):
     assert rc == 0, (name, rc, out, err)
     root = ET.fromstring(out)
     return [e.attrib for e in root.iter("fence_event")]
+
+
+# ---- fencing ------------------------------------------------------------------
+# Every lab cluster runs with fencing on (lab/up.sh: the device lab-fence,
+# lab/fence_lab). A fence no test asked for fails the scenario.
+FENCE_LOG = "/var/log/fence_lab.log"  # written by lab/fence_lab on the node that fenced
+_provoked = set()
+
+
+def expect_fence(target):
+    """A test that makes Pacemaker fence TARGET says so before it does."""
+    _provoked.add(target)
+
+
+def unprovoked_fences(nodes):
+    """The fences recorded on these cluster nodes whose target no test
+    expected: from ``stonith_admin --history`` (kept while a cluster runs) and
+    from fence_lab's log (kept across cluster restarts)."""
+    found = set()
+    for node in nodes:
+        for event in fence_history(node):
+            if event.get("target") not in _provoked:
+                found.add(
+                    (
+                        event.get("target"),
+                        event.get("action"),
+                        event.get("status"),
+                        event.get("completed"),
+                    )
+                )
+        _rc, out, _err = run(node, ["cat", FENCE_LOG])
+        for line in out.splitlines():
+            stamp, action, target = (line.split() + ["", "", ""])[:3]
+            if target not in _provoked:
+                found.add((target, action, f"run by fence_lab on {node}", stamp))
+    return sorted(found, key=lambda event: str(event[3]))
+
+
+def fence_guard(nodes):
+    """A session fixture for a scenario's conftest.py: after its tests, no
+    fence that no test expected (``expect_fence``) on these cluster nodes."""
+    import pytest
+
+    @pytest.fixture(scope="session", autouse=True)
+    def no_unprovoked_fence():
+        yield
+        fences = unprovoked_fences(nodes)
+        assert not fences, (
+            f"fenced and no test asked for it (target, action, status, when): {fences}"
+        )
+
+    return no_unprovoked_fence
