@@ -286,12 +286,13 @@ def play(playbook, inventories, extra_vars=(), check=False, args=(), timeout=360
     return PlayResult(proc, time.monotonic() - start)
 
 
-def play_interrupted(playbook, inventories, after_task, extra_vars=(), timeout=1800):
+def _play_cut(playbook, inventories, cut_after, extra_vars=(), timeout=1800):
     """Run a playbook and kill it the way an AWX cancel, a job timeout or a
     lost controller does (SIGKILL to ansible-playbook and its workers) as soon
-    as the first task whose name contains ``after_task`` has finished on every
-    host: when the next task, handler or the recap starts. Returns the output
-    up to then; fails the test when the task never ran."""
+    as a task for which ``cut_after(task, changed)`` is true has finished on
+    every host (when the next task, handler or the recap starts). Returns
+    (the task cut after or None when the run ended by itself, its return
+    code, the output)."""
     import signal
 
     proc = subprocess.Popen(
@@ -303,24 +304,83 @@ def play_interrupted(playbook, inventories, after_task, extra_vars=(), timeout=1
         text=True,
         start_new_session=True,
     )
-    lines, seen = [], False
+    lines, task, changed, cut = [], None, False, None
     deadline = time.monotonic() + timeout
     for line in proc.stdout:
         lines.append(line)
-        header = line.startswith(("TASK [", "RUNNING HANDLER [", "PLAY RECAP"))
-        if seen and header:
+        if line.startswith(("TASK [", "RUNNING HANDLER [", "PLAY RECAP")):
+            if task is not None and cut_after(task, changed):
+                cut = task
+                os.killpg(proc.pid, signal.SIGKILL)
+                break
+            task = line.split("[", 1)[1].rsplit("]", 1)[0] if "[" in line else None
+            changed = False
+        elif line.startswith("changed: "):
+            changed = True
+        if time.monotonic() > deadline:
             os.killpg(proc.pid, signal.SIGKILL)
-            break
-        if header and after_task in line:
-            seen = True
-        assert time.monotonic() < deadline, "no task '%s' within %d s" % (after_task, timeout)
+            raise AssertionError("no cut within %d s:\n%s" % (timeout, "".join(lines[-60:])))
     proc.wait()
-    out = "".join(lines)
-    assert seen, "task '%s' never ran:\n%s" % (after_task, out[-4000:])
-    assert proc.returncode == -signal.SIGKILL, (
-        "the run ended before it could be cut:\n" + out[-4000:]
+    return cut, proc.returncode, "".join(lines)
+
+
+def play_interrupted(playbook, inventories, after_task, extra_vars=(), timeout=1800):
+    """Run a playbook and cut it off (SIGKILL) right after the first task
+    whose name contains ``after_task``. Returns the output up to then; fails
+    the test when the task never ran."""
+    cut, _rc, out = _play_cut(
+        playbook, inventories, lambda task, _changed: after_task in task, extra_vars, timeout
+    )
+    assert cut, "task '%s' never ran, or the run ended before it could be cut:\n%s" % (
+        after_task,
+        out[-4000:],
     )
     return out
+
+
+def cut_after_every_change(playbook, inventories, extra_vars=(), after_cut=None, limit=60):
+    """The interruption harness. Runs the playbook and cuts it off (SIGKILL)
+    right after the first task that changed something on some host; reruns it
+    and cuts it after the first changed task not cut after yet; and so on,
+    until a run gets through to its end, which must succeed. So every task
+    at which a change is pending is a cut-off point once, each in the state
+    the cuts before it left, as after an AWX cancel and a rerun. after_cut(task)
+    runs after each cut (a check of what must hold even then). Returns the
+    tasks cut after, in order."""
+    cuts = []
+    record = ROOT / ".build" / "lab-logs" / "cut-points.jsonl"  # figures for docs/reliability.md
+    record.parent.mkdir(parents=True, exist_ok=True)
+    while len(cuts) < limit:
+        cut, rc, out = _play_cut(
+            playbook, inventories, lambda task, changed: changed and task not in cuts, extra_vars
+        )
+        if cut is None:
+            with record.open("a") as f:
+                f.write(
+                    json.dumps(
+                        {
+                            "playbook": str(playbook),
+                            "extra_vars": list(extra_vars),
+                            "suite": os.environ.get("LAB_SUITE", "default"),
+                            "cuts": cuts,
+                        }
+                    )
+                    + "\n"
+                )
+            assert rc == 0, "the run after the cuts %s failed:\n%s" % (cuts, out[-6000:])
+            return cuts
+        cuts.append(cut)
+        if after_cut:
+            after_cut(cut)
+    raise AssertionError("more than %d cut-off points: %s" % (limit, cuts))
+
+
+def reset_lab(selection):
+    """The lab selection back to what lab/up.sh made (lab/reset.sh), and
+    handed out again by up.sh, which also boots anew what a failed reset
+    removed: the scenario's own destroy resets it again."""
+    for script in ("lab/reset.sh", "lab/up.sh"):
+        subprocess.run(["bash", script, selection], cwd=ROOT, env=env(), check=True, timeout=900)
 
 
 def module(inventories, target, module_name, args, check=False):

@@ -61,3 +61,14 @@ def checksums(path, members=MEMBERS):
 
 def cib_version(site):
     return labkit.cib_version(site)
+
+
+def stale():
+    """{member: the files its running boothd has not loaded} (host_info)."""
+    out = {}
+    for m in MEMBERS:
+        spec = {"name": "b", "command": "boothd", "match": ["booth", CONF], "files": [CONF, KEY]}
+        daemon = labkit.module(INVENTORY, m, "hacluster.pacemaker.host_info", {"daemons": [spec]})
+        assert daemon["daemons"]["b"]["running"], (m, daemon)
+        out[m] = daemon["daemons"]["b"]["stale_files"]
+    return out

@@ -7,20 +7,9 @@ on disk, and a further run changes nothing. The same on the way back.
 Runs after test_geo.py (file order)."""
 
 import labkit
-from geo_lab import CONF, INVENTORY, KEY, MEMBERS, play
+from geo_lab import CONF, INVENTORY, MEMBERS, play, stale
 
 TICKET = INVENTORY.var("booth_tickets")[0]
-
-
-def stale():
-    """{member: the files its running boothd has not loaded} (host_info)."""
-    out = {}
-    for m in MEMBERS:
-        spec = {"name": "b", "command": "boothd", "match": ["booth", CONF], "files": [CONF, KEY]}
-        daemon = labkit.module(INVENTORY, m, "hacluster.pacemaker.host_info", {"daemons": [spec]})
-        assert daemon["daemons"]["b"]["running"], (m, daemon)
-        out[m] = daemon["daemons"]["b"]["stale_files"]
-    return out
 
 
 def tickets(expire):

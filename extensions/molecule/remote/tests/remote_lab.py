@@ -60,3 +60,33 @@ def where(resource):
 def no_change(result):
     """A run that succeeded and changed nothing on any host."""
     return result.ok and result.stats and not any(result.changed().values())
+
+
+def running_ports():
+    """{host: the port each pacemaker-remoted listens on, from its own
+    environment (host_info, as the role reads it)}."""
+    out = {}
+    for h in REMOTE_HOSTS:
+        result = labkit.module(
+            INVENTORY,
+            h,
+            "hacluster.pacemaker.host_info",
+            {
+                "daemons": [
+                    {"name": "r", "command": "pacemaker-remoted", "env": ["PCMK_remote_port"]}
+                ]
+            },
+        )
+        daemon = result["daemons"]["r"]
+        assert daemon["running"], (h, result)
+        out[h] = int(daemon["env"]["PCMK_remote_port"] or 3121)
+    return out
+
+
+def cib_ports():
+    """{node: the port its CIB entry names, None when unset (the default)},
+    as status_info reports it."""
+    got = labkit.module(INVENTORY, NODE, "hacluster.pacemaker.status_info", {})
+    ports = {n["name"]: n["port"] for n in got["remote_nodes"]}
+    ports.update((n["name"], n["remote_port"]) for n in got["guest_nodes"])
+    return {h: ports.get(h) for h in REMOTE_HOSTS}

@@ -25,7 +25,7 @@ def test_a_crashed_remote_node_is_fenced_and_comes_back():
         assert labkit.wait_until(lambda: labkit.where(NODE, RESOURCE) == {LOST}, 120)
         before = len(fences_of(LOST))
         labkit.expect_fence(LOST)
-        labkit.sh(LOST, "pkill -KILL -x pacemaker-remoted")
+        labkit.sh(LOST, "systemctl kill --signal=KILL pacemaker_remote")
         assert labkit.wait_until(
             lambda: [e for e in fences_of(LOST)[before:] if e.get("status") == "success"], 180
         ), labkit.fence_history(NODE)

@@ -14,8 +14,10 @@ from remote_lab import (
     INVENTORY,
     NODE,
     REMOTE_HOSTS,
+    cib_ports,
     default_suite_only,
     run_playbook,
+    running_ports,
     wait_online,
 )
 
@@ -29,36 +31,6 @@ from remote_lab import (
 pytestmark = [default_suite_only]
 OTHER_PORT = 3122
 ENV_FILE = "/etc/default/pacemaker"
-
-
-def running_ports():
-    """{host: the port each pacemaker-remoted listens on, from its own
-    environment (host_info, as the role reads it)}."""
-    out = {}
-    for h in REMOTE_HOSTS:
-        result = labkit.module(
-            INVENTORY,
-            h,
-            "hacluster.pacemaker.host_info",
-            {
-                "daemons": [
-                    {"name": "r", "command": "pacemaker-remoted", "env": ["PCMK_remote_port"]}
-                ]
-            },
-        )
-        daemon = result["daemons"]["r"]
-        assert daemon["running"], (h, result)
-        out[h] = int(daemon["env"]["PCMK_remote_port"] or 3121)
-    return out
-
-
-def cib_ports():
-    """{node: the port its CIB entry names, None when unset (the default)},
-    as status_info reports it."""
-    got = labkit.module(INVENTORY, NODE, "hacluster.pacemaker.status_info", {})
-    ports = {n["name"]: n["port"] for n in got["remote_nodes"]}
-    ports.update((n["name"], n["remote_port"]) for n in got["guest_nodes"])
-    return {h: ports.get(h) for h in REMOTE_HOSTS}
 
 
 @pytest.fixture(scope="module", autouse=True)

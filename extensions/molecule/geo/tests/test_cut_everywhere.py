@@ -1,0 +1,76 @@
+"""The interruption harness over geo_cluster.yml (issue 26): the run is cut
+off (SIGKILL, as an AWX cancel, a job timeout or a lost controller does)
+right after every task at which a change is pending, one cut per rerun
+(labkit.cut_after_every_change), in the first converge on a lab reset to
+what pcs made, and in a ticket option change. After every cut both sites'
+CIBs are valid; after the run that gets through: every boothd runs the
+booth.conf and key on disk, every member names site A the leader, only site
+A's CIB holds the ticket, no temporary file of the collection is left, and a
+further run changes nothing. With fencing on: a fence would fail the
+scenario (conftest.py).
+
+Leaves the lab converged as the scenario's converge made it."""
+
+import labkit
+from geo_lab import (
+    ARBITRATOR,
+    INVENTORY,
+    IP_A,
+    MEMBERS,
+    SITE_A,
+    SITE_B,
+    SITES,
+    TICKET,
+    leader,
+    play,
+    stale,
+)
+
+LEFTOVERS = (
+    "find /etc/booth /tmp -maxdepth 1"
+    " \\( -name '.booth.conf-*' -o -name '.booth.key-*' -o -name 'hacluster-sim-*' \\) -print"
+)
+OPTIONS = INVENTORY.var("booth_tickets")[0]
+
+
+def cibs_valid(_task=None):
+    for site in SITES:
+        rc, out, err = labkit.run(site, ["crm_verify", "--live-check"], 60)
+        assert rc == 0, ("crm_verify after the cut", _task, site, out, err)
+
+
+def converged(extra_vars=()):
+    assert stale() == dict.fromkeys(MEMBERS, [])
+    assert labkit.wait_until(lambda: all(leader(m) == IP_A for m in MEMBERS), 120), {
+        m: leader(m) for m in MEMBERS
+    }
+    assert labkit.ticket_granted(SITE_A, TICKET) and not labkit.ticket_granted(SITE_B, TICKET)
+    cibs_valid()
+    for m in MEMBERS:
+        assert labkit.sh(m, LEFTOVERS).strip() == "", m
+    again = play("geo_cluster.yml", extra_vars=extra_vars)
+    assert again.ok and not any(again.changed().values()), again.changed_tasks()
+
+
+def test_first_converge_cut_after_every_change():
+    labkit.reset_lab("geo")
+    # as the scenario's create.yml: the arbitrator gets no high-availability service
+    labkit.sh(
+        ARBITRATOR,
+        "firewall-cmd -q --permanent --remove-service=high-availability && firewall-cmd -q --reload",
+    )
+    cuts = labkit.cut_after_every_change("geo_cluster.yml", INVENTORY, after_cut=cibs_valid)
+    assert cuts, cuts
+    converged()
+
+
+def test_ticket_option_change_cut_after_every_change():
+    shorter = [{"booth_tickets": [dict(OPTIONS, expire="300")]}]
+    cuts = labkit.cut_after_every_change(
+        "geo_cluster.yml", INVENTORY, shorter, after_cut=cibs_valid
+    )
+    assert cuts, cuts
+    converged(shorter)
+    back = play("geo_cluster.yml")
+    assert back.ok, back.tail()
+    converged()
