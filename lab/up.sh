@@ -67,8 +67,9 @@ prepare() {  # wait for systemd, start firewalld and pcsd, open the firewall (on
     note "firewall-cmd could not open high-availability in $h (3 tries)"
   retry 3 "starting pcsd in $h" start_unit "$h" pcsd || note "pcsd did not start in $h (3 tries)"
   if [[ ${LAB_KIND[$h]} == node ]]; then
-    podman cp "$LAB_DIR/fence_lab" "$h:/usr/sbin/fence_lab" && lx "$h" chmod 0755 /usr/sbin/fence_lab ||
+    if ! { podman cp "$LAB_DIR/fence_lab" "$h:/usr/sbin/fence_lab" && lx "$h" chmod 0755 /usr/sbin/fence_lab; }; then
       note "could not install the fence agent in $h"
+    fi
   fi
   wait_for 60 "pcsd in $h" lx "$h" systemctl is-active -q pcsd || note "pcsd is not active in $h"
 }

@@ -38,9 +38,10 @@ CRM_MON = ["crm_mon", "--one-shot", "--output-as=xml", "--inactive"]
 class Monitor:
     """What crm_mon says: nodes by name, and where each resource runs."""
 
-    def __init__(self, nodes=None, running=None):
+    def __init__(self, nodes=None, running=None, maintenance_mode=None):
         self.nodes = nodes or {}  # name -> {online, standby, type, id_as_resource}
         self.running = running or {}  # resource id -> [node names]
+        self.maintenance_mode = maintenance_mode  # the cluster's; None when not told
 
     @classmethod
     def parse(cls, text):
@@ -69,7 +70,9 @@ class Monitor:
                 if names:
                     found = running.setdefault(rsc.get("id"), [])
                     found.extend(n for n in names if n not in found)
-        return cls(nodes, running)
+        options = root.find("summary/cluster_options")
+        maintenance = None if options is None else options.get("maintenance-mode")
+        return cls(nodes, running, None if maintenance is None else maintenance == "true")
 
     def node(self, name):
         """(online, standby) of a node, (None, None) when crm_mon does not

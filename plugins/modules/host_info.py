@@ -198,6 +198,12 @@ nodes:
       C(id_as_resource); null when C(crm_mon) cannot tell (not a running cluster node).
   returned: when O(cluster_status=true)
   type: dict
+maintenance_mode:
+  description:
+    - With O(cluster_status), whether the cluster runs with C(maintenance-mode=true) (nothing is
+      started, stopped or monitored); null when C(crm_mon) cannot tell.
+  returned: when O(cluster_status=true)
+  type: bool
 crm_mon_error:
   description: Why RV(nodes) is null.
   returned: when O(cluster_status=true)
@@ -436,6 +442,7 @@ def daemons(specs):
 
 
 def cluster_status(module):
+    """crm_mon's Monitor, or None and why not."""
     if not _cib.HAS_LXML:
         return None, "lxml is not installed"
     if not module.get_bin_path("crm_mon"):
@@ -444,7 +451,7 @@ def cluster_status(module):
     if rc != 0:
         return None, "crm_mon exited %d: %s" % (rc, (err or out).strip())
     try:
-        return _status.Monitor.parse(out).nodes, None
+        return _status.Monitor.parse(out), None
     except _cib.CibError as exc:
         return None, str(exc)
 
@@ -499,7 +506,9 @@ def main():
     if p["firewalld"]:
         result["firewalld"] = firewalld(module, p["firewalld_zone"], p["firewalld_service_ports"])
     if p["cluster_status"]:
-        result["nodes"], result["crm_mon_error"] = cluster_status(module)
+        monitor, result["crm_mon_error"] = cluster_status(module)
+        result["nodes"] = monitor and monitor.nodes
+        result["maintenance_mode"] = monitor and monitor.maintenance_mode
     module.exit_json(**result)
 
 

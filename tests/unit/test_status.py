@@ -321,3 +321,22 @@ def test_monitor_parse_rejects_what_is_not_crm_mon():
         _status.Monitor.parse("not xml")
     with pytest.raises(_cib.CibError):
         _status.Monitor.parse("<pacemaker-result/>")
+
+
+@pytest.mark.parametrize("value", ["true", "false", None])
+def test_monitor_reads_maintenance_mode(running, value):
+    """maintenance-mode as crm_mon reports it (set with crm_attribute, as an
+    admin or the pacemaker_remote role's key reload does)."""
+    if value is not None:
+        tool(
+            running,
+            "crm_attribute",
+            "--type",
+            "crm_config",
+            "--name",
+            "maintenance-mode",
+            "--update",
+            value,
+        )
+    out = tool(running, "crm_mon", "--one-shot", "--output-as=xml", "--inactive").stdout
+    assert _status.Monitor.parse(out).maintenance_mode is (value == "true")
