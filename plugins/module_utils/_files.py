@@ -104,6 +104,21 @@ def read_regular(path):
             os.close(fd)
 
 
+def octal_mode(value, option="mode"):
+    """(mode, None) from '0640', '640' or the integer YAML makes of an
+    unquoted 0640 (416, which is 0o640: Ansible's own file modules read it
+    so); (None, why) for anything else."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        mode = value
+    elif isinstance(value, str) and value and all(c in "01234567" for c in value):
+        mode = int(value, 8)
+    else:
+        return None, "%s: '%s' is not an octal mode; give it quoted, e.g. '0640'" % (option, value)
+    if not 0 <= mode <= 0o7777:
+        return None, "%s: '%s' is not a file mode (0000 to 7777 octal)" % (option, value)
+    return mode, None
+
+
 def _why(exc):
     return exc.strerror or str(exc)
 

@@ -157,19 +157,6 @@ def _id(kind, value, lookup, attr):
         )
 
 
-def _mode(value):
-    """An octal mode from '0640', '640' or the integer YAML makes of 0640."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        mode = value
-    elif isinstance(value, str) and value and all(c in "01234567" for c in value):
-        mode = int(value, 8)
-    else:
-        return None, "mode: '%s' is not an octal mode; give it quoted, e.g. '0640'" % value
-    if not 0 <= mode <= 0o7777:
-        return None, "mode: '%s' is not a file mode (0000 to 7777 octal)" % value
-    return mode, None
-
-
 def main():
     module = AnsibleModule(
         argument_spec=dict(
@@ -209,7 +196,7 @@ def main():
     errors.append(problem)
     gid, problem = _id("group", p["group"], grp.getgrnam, "gr_gid")
     errors.append(problem)
-    mode, problem = _mode(p["mode"])
+    mode, problem = _files.octal_mode(p["mode"])
     errors.append(problem)
     errors = [e for e in errors if e]
     if errors:

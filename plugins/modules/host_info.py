@@ -487,12 +487,9 @@ def main():
     p = module.params
     modes = {}
     for path, mode in p["file_modes"].items():
-        try:
-            modes[path] = int(str(mode), 8)
-        except ValueError:
-            module.fail_json(
-                msg="file_modes: '%s' for %s is not an octal mode such as '0640'" % (mode, path)
-            )
+        modes[path], problem = _files.octal_mode(mode, "file_modes[%s]" % path)
+        if problem:
+            module.fail_json(msg=problem)
     facts = DistributionFactCollector().collect(module=module)
     result = dict(
         changed=False,

@@ -116,6 +116,44 @@ def test_firewalld_and_services_without_them(tmp_path):
     assert got["services"]["hacluster-no-such.service"]["enabled"] is False
 
 
+@pytest.mark.parametrize(
+    "given",
+    # quoted, without the leading 0, and the integer YAML makes of an unquoted 0640 (as
+    # Ansible's file modules and the authkey module read it: 416 == 0o640)
+    ["0640", "640", 0o640, "0600", 0o600, "0644"],
+)
+@pytest.mark.parametrize("actual", [0o600, 0o640, 0o644])
+def test_file_modes_as_loose_as_given(tmp_path, given, actual):
+    path = tmp_path / "authkey"
+    path.write_bytes(b"x" * 32)
+    os.chmod(path, actual)
+    allowed = given if isinstance(given, int) else int(given, 8)
+    got = info(tmp_path, files=[str(path)], file_modes={str(path): given})
+    assert got["files"][str(path)]["within_mode"] is (
+        os.stat(path).st_mode & 0o7777 & ~allowed == 0
+    )
+
+
+@pytest.mark.parametrize("given", ["rw-r-----", "0986", "", True, 0o17777])
+def test_file_modes_refused_naming_the_option(tmp_path, given):
+    path = tmp_path / "authkey"
+    path.write_bytes(b"x" * 32)
+    rc, data, proc = playbook(
+        tmp_path,
+        [
+            {
+                "hacluster.pacemaker.host_info": {
+                    "files": [str(path)],
+                    "file_modes": {str(path): given},
+                }
+            }
+        ],
+        check=True,
+    )
+    assert rc != 0
+    assert "file_modes[%s]" % path in result(data)["msg"], result(data)
+
+
 def test_cluster_status_on_the_live_cluster(tmp_path, live_cluster):
     got = info(tmp_path, cluster_status=True)
     mon = subprocess.run(
@@ -124,6 +162,7 @@ def test_cluster_status_on_the_live_cluster(tmp_path, live_cluster):
     assert got["crm_mon_error"] is None
     assert got["nodes"][live_cluster.node_name]["online"] is True
     assert ('name="%s"' % live_cluster.node_name) in mon
+    assert ('maintenance-mode="%s"' % str(got["maintenance_mode"]).lower()) in mon
 
 
 @pytest.mark.skipif(
