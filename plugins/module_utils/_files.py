@@ -119,6 +119,14 @@ def octal_mode(value, option="mode"):
     return mode, None
 
 
+def _missing_directory(path):
+    """The topmost directory on the way to path that does not exist, or None."""
+    missing, parent = None, os.path.dirname(path)
+    while parent and not os.path.lexists(parent):
+        missing, parent = parent, os.path.dirname(parent)
+    return missing
+
+
 def _why(exc):
     return exc.strerror or str(exc)
 
@@ -167,6 +175,12 @@ class FileTarget:
                 self._stat = None
                 self._identity = None
                 return None
+            missing = _missing_directory(self.path) if exc.errno == errno.ENOENT else None
+            if missing:
+                raise FileError(
+                    "%s: the directory %s does not exist (for %s); create it first"
+                    % (self.option, missing, self._name())
+                )
             raise self.error("cannot read", exc)
         if not os.path.isfile(self.path):
             raise FileError("%s: %s is not a regular file" % (self.option, self._name()))

@@ -429,6 +429,13 @@ def plan_remote_nodes(plan, items, option="nodes"):
             continue
         existing = index.by_id.get(name)
         if item.get("state", "present") == "absent":
+            if existing is None and name in index.guests:
+                plan.error(
+                    "%sname: '%s' is a guest node (resource '%s' carries it), not a remote node;"
+                    " remove it with hacluster.pacemaker.guest_node"
+                    % (label, name, index.guests[name].get("id"))
+                )
+                continue
             if existing is None:
                 results.append({"name": name, "state": "absent"})
                 continue
@@ -578,6 +585,12 @@ def plan_guest_nodes(plan, items, option="nodes"):
         rsc_id = item.get("resource")
         prim = index.guests.get(name)
         if item.get("state", "present") == "absent":
+            if prim is None and name in index.remotes:
+                plan.error(
+                    "%sname: '%s' is a remote node, not a guest node;"
+                    " remove it with hacluster.pacemaker.pacemaker_remote_node" % (label, name)
+                )
+                continue
             if prim is None:
                 results.append({"name": name, "state": "absent"})
                 continue

@@ -125,7 +125,7 @@ FAILS = [
         {"path": "{dir}/immutable-key", "content": KEY, "replace": True},
         "path: cannot replace",
     ),
-    ("file", K, {"path": "{dir}/nodir/key", "content": KEY}, "path: cannot read"),
+    ("file", K, {"path": "{dir}/nodir/key", "content": KEY}, "/nodir does not exist (for"),
     ("file", K, {"path": "{dir}/sub", "content": KEY}, "path: cannot read"),
     ("owner", K, {"path": "{dir}/key", "content": KEY, "owner": "no-such-user"}, "owner: no user"),
     (

@@ -305,6 +305,9 @@ BAD_REMOTE = [
         "is given twice",
     ),
     ({"name": "vm1", "state": "absent"}, "'vm1' is not a remote node"),
+    # a guest node's name: removing "nothing" would leave the node in place
+    ({"name": "gh1", "state": "absent"}, "'gh1' is a guest node (resource 'vm2' carries it)"),
+    ({"name": "GH1", "state": "absent"}, "remove it with hacluster.pacemaker.guest_node"),
 ]
 
 BAD_GUEST = [
@@ -331,6 +334,8 @@ BAD_GUEST = [
         "address '192.0.2.5' is already used by node 'rh1'",
     ),
     ({"name": "gh1", "resource": "vm1", "state": "absent"}, "carried by resource 'vm2', not 'vm1'"),
+    ({"name": "rh1", "state": "absent"}, "'rh1' is a remote node, not a guest node"),
+    ({"name": "RH1", "state": "absent"}, "remove it with hacluster.pacemaker.pacemaker_remote_node"),
 ]
 
 
