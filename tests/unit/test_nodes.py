@@ -335,7 +335,10 @@ BAD_GUEST = [
     ),
     ({"name": "gh1", "resource": "vm1", "state": "absent"}, "carried by resource 'vm2', not 'vm1'"),
     ({"name": "rh1", "state": "absent"}, "'rh1' is a remote node, not a guest node"),
-    ({"name": "RH1", "state": "absent"}, "remove it with hacluster.pacemaker.pacemaker_remote_node"),
+    (
+        {"name": "RH1", "state": "absent"},
+        "remove it with hacluster.pacemaker.pacemaker_remote_node",
+    ),
 ]
 
 
