@@ -790,6 +790,9 @@ def _value_rule(value):
         return "a non-empty value"
     if "\n" in value or "\0" in value or ('"' in value and "'" in value):
         return "a value without newlines, NUL bytes or both kinds of quotes"
+    if any(c != "\t" and (c < " " or c == "\x7f") for c in value):
+        # booth would store an ESC or CR as it is: a terminal or a handler's argv gets it
+        return "a value without control characters (ESC, CR, ...; a tab separates words)"
     if _blen(value) > BOOTH_NAME_LEN:
         return "at most %d bytes long (booth rejects longer values)" % BOOTH_NAME_LEN
     return None

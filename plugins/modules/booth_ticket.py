@@ -455,8 +455,13 @@ def main():
     items, option = _module.batch_items(module, tuple(ITEM_SPEC), list_key="tickets")
     manage_cib = "cib" in p["manage"]
     errors = []
+    seen = set()
     for item in items:
         label = _validate.item_label(option, item["name"])
+        # whatever manage says: booth.conf and the CIB must hold the same tickets
+        if item["name"] in seen:
+            errors.append("%sname: '%s' is given more than once" % (label, item["name"]))
+        seen.add(item["name"])
         if item.get("grant") == "granted" and not item.get("site") and not p["bypass_booth"]:
             errors.append("%ssite: required to grant through booth" % label)
         if item.get("move") and (item.get("grant") != "granted" or p["bypass_booth"]):

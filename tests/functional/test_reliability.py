@@ -54,6 +54,24 @@ TABLE = [
         "timeout * (retries + 1) must be less than renewal-freq",
     ),
     (B, {"name": "T2", "retries": 200, "config_file": "{conf}"}, "option 'retries'"),
+    # one ticket twice in a batch, whatever manage says (booth.conf and the CIB agree)
+    *[
+        (
+            B,
+            {
+                "tickets": [{"name": "T2"}, {"name": "T2", "expire": "300"}],
+                "manage": manage,
+                "config_file": "{conf}",
+            },
+            "tickets[T2].name: 'T2' is given more than once",
+        )
+        for manage in (["config"], ["cib"], ["config", "cib"])
+    ],
+    (
+        B,
+        {"name": "T2", "before_acquire_handler": "/bin/true \x1b[31m", "config_file": "{conf}"},
+        "without control characters",
+    ),
     (B, {"name": "T2", "config_file": "{bad_conf}"}, "booth would reject the current file"),
     (B, {"name": "T2", "config_file": "{dir}/missing.conf"}, "config_file: cannot read"),
     (

@@ -484,6 +484,18 @@ TICKET_CASES = [
     ("t", {"port": "1"}, "option 'port' is a global option, not a ticket option"),
     ("t", {"expire": ""}, "must be a non-empty value"),
     ("t", {"mode": "a\nb"}, "without newlines"),
+    # every ticket option, every control character but the tab (the class, not the example)
+    *[
+        ("t", {key: value}, "without control characters")
+        for key, value in [
+            ("before-acquire-handler", "/usr/share/booth/service-runnable\x1b[31m db8"),
+            ("before-acquire-handler", "/bin/true\r"),
+            ("mode", "manual\x1b"),
+            ("weights", "1,\x7f2"),
+            ("attr-prereq", "auto a eq \x01b"),
+            ("expire", "60\x1b"),
+        ]
+    ],
     ("t", {"expire": 60}, "ticket 't': timeout * (retries + 1) must be less than renewal-freq"),
     ("t", {"expire": 60}, "5s * (10 + 1) = 55s >= 30s"),
     ("t", {"renewal-freq": 55}, "5s * (10 + 1) = 55s >= 55s"),
