@@ -375,10 +375,13 @@ def cut_after_every_change(playbook, inventories, extra_vars=(), after_cut=None,
     raise AssertionError("more than %d cut-off points: %s" % (limit, cuts))
 
 
-def reset_lab(selection):
+def reset_lab(selection, cluster_nodes):
     """The lab selection back to what lab/up.sh made (lab/reset.sh), and
     handed out again by up.sh, which also boots anew what a failed reset
-    removed: the scenario's own destroy resets it again."""
+    removed: the scenario's own destroy resets it again. A reset restarts the
+    clusters, which forgets their fence history: the fences no test expected
+    so far are kept for fence_guard first."""
+    _fences_before_reset.extend(unprovoked_fences(cluster_nodes))
     for script in ("lab/reset.sh", "lab/up.sh"):
         subprocess.run(["bash", script, selection], cwd=ROOT, env=env(), check=True, timeout=900)
 
@@ -488,6 +491,7 @@ def fence_history(name):
 # lab/fence_lab). A fence no test asked for fails the scenario.
 FENCE_LOG = "/var/log/fence_lab.log"  # written by lab/fence_lab on the node that fenced
 _provoked = set()
+_fences_before_reset = []  # unprovoked fences seen before a reset_lab
 
 
 def expect_fence(target):
@@ -527,7 +531,7 @@ def fence_guard(nodes):
     @pytest.fixture(scope="session", autouse=True)
     def no_unprovoked_fence():
         yield
-        fences = unprovoked_fences(nodes)
+        fences = _fences_before_reset + unprovoked_fences(nodes)
         assert not fences, (
             f"fenced and no test asked for it (target, action, status, when): {fences}"
         )

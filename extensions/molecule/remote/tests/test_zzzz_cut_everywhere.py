@@ -8,11 +8,13 @@ declared port, one key everywhere, no connection left stopped by the role,
 no temporary file of the collection left, and a further run changes nothing.
 With fencing on: a fence would fail the scenario (conftest.py).
 
-Runs after test_remote.py (file order) and leaves the lab converged."""
+Runs last (file order): its reset would take away what the tests before it set
+up. The fences seen before the reset count (labkit.reset_lab)."""
 
 import labkit
 from remote_lab import (
     ALL_HOSTS,
+    CLUSTER,
     INVENTORY,
     NODE,
     REMOTE_HOSTS,
@@ -53,9 +55,11 @@ def converged(port, extra_vars=()):
 
 
 def test_first_converge_cut_after_every_change():
-    labkit.reset_lab("remote")
+    labkit.reset_lab("remote", CLUSTER)
     cuts = labkit.cut_after_every_change("remote_nodes.yml", INVENTORY, after_cut=cib_valid)
-    assert len(cuts) >= 5, cuts  # packages aside: firewall, key, service, CIB
+    # how many depends on timing (a module the cut caught may finish on its
+    # host): the key is always written in a first converge
+    assert any(c.endswith("Install the authkey") for c in cuts), cuts
     converged(3121)
 
 
