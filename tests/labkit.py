@@ -338,6 +338,14 @@ def play_interrupted(playbook, inventories, after_task, extra_vars=(), timeout=1
     return out
 
 
+def cib_valid(nodes, task=None):
+    """crm_verify --live-check passes on each node (one per cluster); task
+    names the cut it follows, for the message."""
+    for node in nodes:
+        rc, out, err = run(node, ["crm_verify", "--live-check"], 60)
+        assert rc == 0, ("crm_verify after the cut", task, node, out, err)
+
+
 def cut_after_every_change(playbook, inventories, extra_vars=(), after_cut=None, limit=60):
     """The interruption harness. Runs the playbook and cuts it off (SIGKILL)
     right after the first task that changed something on some host; reruns it

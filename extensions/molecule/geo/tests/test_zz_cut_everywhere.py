@@ -34,10 +34,8 @@ LEFTOVERS = (
 OPTIONS = INVENTORY.var("booth_tickets")[0]
 
 
-def cibs_valid(_task=None):
-    for site in SITES:
-        rc, out, err = labkit.run(site, ["crm_verify", "--live-check"], 60)
-        assert rc == 0, ("crm_verify after the cut", _task, site, out, err)
+def cibs_valid(task=None):
+    labkit.cib_valid(SITES, task)
 
 
 def converged(extra_vars=()):

@@ -34,9 +34,8 @@ LEFTOVERS = (
 MARKER = "//nvpair[@name='hacluster-pacemaker-port-change']"
 
 
-def cib_valid(_task=None):
-    rc, out, err = labkit.run(NODE, ["crm_verify", "--live-check"], 60)
-    assert rc == 0, ("crm_verify after the cut", _task, out, err)
+def cib_valid(task=None):
+    labkit.cib_valid([NODE], task)
 
 
 def converged(port, extra_vars=()):
