@@ -58,6 +58,8 @@ NODE_MODE_SPEC = dict((mode, dict(type="bool")) for mode in NODE_MODES)
 # Pacemaker's crm_is_true()
 _TRUE = ("true", "on", "yes", "y", "1")
 # instance attributes holding durations: compared by value, so "60" == "1min"
+# Pacemaker's default remote-connect-timeout (pe_unpack: 60s)
+GUEST_CONNECT_TIMEOUT_MS = 60000
 _DURATION_ATTRS = ("reconnect_interval", "remote-connect-timeout")
 
 
@@ -497,10 +499,14 @@ def plan_remote_nodes(plan, items, option="nodes"):
                 "reconnect_interval": item.get("reconnect_interval"),
             }
         )
-        wanted = _default_port(
-            {k: val for k, val in instance.items() if val is not None},
-            nvpairs(own, "instance_attributes"),
-            "port",
+        current = nvpairs(own, "instance_attributes")
+        wanted = _default_duration(
+            _default_port(
+                {k: val for k, val in instance.items() if val is not None}, current, "port"
+            ),
+            current,
+            "reconnect_interval",
+            0,
         )
         _converge_nvpairs(plan, own, "instance_attributes", wanted)
         if item.get("meta_attributes"):
@@ -532,6 +538,17 @@ def _default_port(wanted, current, key):
         and (current.get(key) or "").strip() != REMOTE_DEFAULT_PORT
     ):
         wanted[key] = None  # _converge_nvpairs removes it only where it is set
+    return wanted
+
+
+def _default_duration(wanted, current, key, default_ms):
+    """A duration given as Pacemaker's default (reconnect_interval 0: no
+    reconnect; remote-connect-timeout 60s) is the default, which pcs writes as
+    no attribute: as _default_port, it removes another value and adds none.
+    An explicit default already there stays."""
+    if key in wanted and v.interval_ms(wanted[key]) == default_ms:
+        if current.get(key) is None or v.interval_ms(current[key]) != default_ms:
+            wanted[key] = None
     return wanted
 
 
@@ -650,10 +667,14 @@ def plan_guest_nodes(plan, items, option="nodes"):
             "remote-port": _str(item.get("remote_port")),
             "remote-connect-timeout": item.get("remote_connect_timeout"),
         }
-        meta = _default_port(
-            {k: val for k, val in wanted.items() if val is not None},
-            nvpairs(resource, "meta_attributes"),
-            "remote-port",
+        current = nvpairs(resource, "meta_attributes")
+        meta = _default_duration(
+            _default_port(
+                {k: val for k, val in wanted.items() if val is not None}, current, "remote-port"
+            ),
+            current,
+            "remote-connect-timeout",
+            GUEST_CONNECT_TIMEOUT_MS,
         )
         # a new set goes first, where pcs cluster node add-guest puts it
         _converge_nvpairs(plan, resource, "meta_attributes", meta, first=True)

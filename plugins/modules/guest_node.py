@@ -52,6 +52,8 @@ options:
       - How long a pending guest connection may take (C(remote-connect-timeout), Pacemaker's default 60s),
         a Pacemaker duration (see O(hacluster.pacemaker.pacemaker_remote_node#module:reconnect_interval) for
         the forms accepted).
+      - V(60s) (or V(1min)...), the default, which pcs writes as no attribute, removes another value and adds none
+        (an explicit 60s already set stays).
     type: str
   state:
     description:

@@ -52,6 +52,8 @@ options:
       - How long to wait before retrying a lost connection, a Pacemaker duration such as V(60), V(60s), V(1min)
         or V(PT1M).
       - Values meaning the same duration are treated as equal (no change from V(60) to V(60s) or V(PT1M)).
+      - V(0) is Pacemaker's default (no reconnect), which pcs writes as no attribute; it removes another value and
+        adds none (an explicit zero already set stays).
       - "Durations, here and in O(operations): a whole number with an optional unit (V(ms), V(s), V(m) or V(min),
         V(h), in any case), or an ISO 8601 duration of hours, minutes and seconds (V(PT1H30M)); at most
         2147483647 ms. ISO 8601 durations with a date part (V(P1D)) are refused: Pacemaker schedules them a day

@@ -158,6 +158,46 @@ def test_the_default_port_given_is_the_default(cib, kind, had):
     assert not plan(cib, dict(item, **{option: 3121})).changed
 
 
+DURATION_DEFAULTS = {  # kind: (option, CIB attribute, Pacemaker's default, zero-equal spellings)
+    "remote": ("reconnect_interval", "reconnect_interval", ("0", "0ms"), ("0", "0s")),
+    "guest": ("remote_connect_timeout", "remote-connect-timeout", ("60s", "1min"), ("60", "PT1M")),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(DURATION_DEFAULTS))
+@pytest.mark.parametrize("had", [None, "same", "other"])
+@pytest.mark.parametrize("spelling", [0, 1])
+def test_a_duration_given_as_the_default_is_the_default(cib, kind, had, spelling):
+    """reconnect_interval 0 (no reconnect) and remote-connect-timeout 60s are
+    Pacemaker's defaults, which pcs writes as no attribute: declared, none is
+    added, another value goes, the default already there in any spelling stays
+    (crm_verify accepts the result)."""
+    option, attr, given, same = DURATION_DEFAULTS[kind]
+    item = (
+        {"name": "rh1", "server": "192.0.2.5"}
+        if kind == "remote"
+        else {
+            "name": "gh1",
+            "resource": "vm1",
+        }
+    )
+    plan = remote if kind == "remote" else guest
+    plan(cib, dict(item, **({option: "45s"} if had else {})))
+    if had == "same":  # as pcs or a hand edit writes it (our module writes no default)
+        tree = etree.parse(str(cib))
+        tree.xpath("//nvpair[@name=$k]", k=attr)[0].set("value", same[spelling])
+        tree.write(str(cib), encoding="utf-8")
+    before = cib.read_bytes()
+    result = plan(cib, dict(item, **{option: given[spelling]}))
+    assert result.changed is (had == "other")
+    values = etree.parse(str(cib)).xpath("//nvpair[@name=$k]/@value", k=attr)
+    assert values == ([same[spelling]] if had == "same" else [])
+    if not result.changed:
+        assert cib.read_bytes() == before
+    verify(cib)
+    assert not plan(cib, dict(item, **{option: given[spelling]})).changed
+
+
 def test_present_repairs_drift_in_place(cib):
     remote(cib, {"name": "rh1", "server": "192.0.2.5", "port": 3122})
     tool(
