@@ -1,0 +1,181 @@
+"""Every value option of the booth role set, changed and returned to its
+default, live (issue 26): after each run what runs is what was declared
+(booth.conf on every member, the key at the declared path with its mode and
+owner, each boothd on the declared port with the config and key on disk,
+firewalld), site A still holds the ticket, and a rerun changes nothing.
+Between the set and the change, the role's switches off: drift in what each
+switch covers stays as it is, and the next run with the switches on repairs
+it. The ticket options and the formation's own port have their own tests
+(test_interrupted, the harness, test_two_formations); docs/reliability.md
+lists the test of each option. Runs before the harness, whose reset puts
+back what the inventory declares."""
+
+import base64
+import hashlib
+import json
+
+import labkit
+from geo_lab import (
+    ARBITRATOR,
+    CONF,
+    INVENTORY,
+    IP_A,
+    MEMBERS,
+    SITE_A,
+    SITE_B,
+    SITES,
+    TICKET,
+    host,
+    leader,
+    play,
+)
+
+KEY_CHANGED = base64.b64encode(hashlib.sha512(b"hacluster.pacemaker options").digest()).decode()
+DEFAULTS = {
+    "booth_port": 9929,
+    "booth_use_authfile": True,
+    "booth_authfile": "/etc/booth/booth.key",
+    "booth_key_b64": "",
+    "booth_key_mode": "0600",
+    "booth_key_owner": "hacluster",
+    "booth_key_group": "haclient",
+}
+PHASES = {
+    "set": {
+        "booth_port": 9930,
+        "booth_authfile": "/etc/booth/options-set.key",
+        "booth_key_mode": "0400",
+        "booth_key_owner": "root",
+        "booth_key_group": "root",
+    },
+    "changed": {
+        "booth_port": 9931,
+        "booth_authfile": "/etc/booth/options-changed.key",
+        "booth_key_b64": KEY_CHANGED,
+        "booth_key_mode": "0700",
+        "booth_key_owner": "hacluster",
+        "booth_key_group": "root",
+    },
+    "no authfile": {"booth_use_authfile": False},
+    "default": {},
+}
+SWITCHES_OFF = {
+    "booth_manage_firewall": False,
+    "booth_manage_tickets_cib": False,
+    "booth_manage_packages": False,
+    "booth_manage_site_resources": False,
+    "booth_manage_arbitrator_service": False,
+}
+TICKET_CONSTRAINT = "//rsc_ticket[@ticket='%s']" % TICKET
+
+
+def booth_conf(member):
+    """{key: [values]} of the global lines of booth.conf (before the first ticket)."""
+    out = {}
+    for line in host(member).file(CONF).content_string.splitlines():
+        key, value = (line.split("=", 1) + [""])[:2]
+        if key.strip() == "ticket":
+            break
+        if value:
+            out.setdefault(key.strip(), []).append(value.strip().strip('"'))
+    return out
+
+
+def open_ports(member, flag=""):
+    """The ports firewalld's default zone opens, as ports or through its
+    services (the RHEL guide opens high-availability, which has 9929)."""
+    script = (
+        "firewall-cmd{0} --list-ports; for s in $(firewall-cmd{0} --list-services); do"
+        " firewall-cmd{0} --info-service=$s | sed -n 's/^ *ports: //p'; done".format(flag)
+    )
+    return set(labkit.sh(member, script).split())
+
+
+def boothd(member, wanted):
+    """host_info's view of the member's boothd: running, and stale files."""
+    files = [CONF] + ([wanted["booth_authfile"]] if wanted["booth_use_authfile"] else [])
+    spec = {"name": "b", "command": "boothd", "match": ["booth", CONF], "files": files}
+    got = labkit.module(INVENTORY, member, "hacluster.pacemaker.host_info", {"daemons": [spec]})
+    return got["daemons"]["b"]
+
+
+def runs_as_declared(phase):
+    wanted = dict(DEFAULTS, **PHASES[phase])
+    port = wanted["booth_port"]
+    keys = set()
+    for m in MEMBERS:
+        conf = booth_conf(m)
+        assert conf.get("port", ["9929"]) == [str(port)], (m, conf)
+        if wanted["booth_use_authfile"]:
+            assert conf.get("authfile") == [wanted["booth_authfile"]], (m, conf)
+            key = host(m).file(wanted["booth_authfile"])
+            assert key.mode == int(wanted["booth_key_mode"], 8), (m, oct(key.mode))
+            assert (key.user, key.group) == (wanted["booth_key_owner"], wanted["booth_key_group"])
+            keys.add(key.sha256sum)
+        else:
+            assert "authfile" not in conf, (m, conf)
+        daemon = boothd(m, wanted)
+        assert daemon["running"] and daemon["stale_files"] == [], (m, daemon)
+        listening = labkit.sh(m, "ss -Hlnu")
+        assert ":%d " % port in listening, (m, port, listening)
+        for flag in ("", " --permanent"):
+            ports = open_ports(m, flag)
+            assert {"%d/udp" % port, "%d/tcp" % port} <= ports, (m, flag, ports)
+    if wanted["booth_use_authfile"]:
+        assert len(keys) == 1, keys
+    if wanted["booth_key_b64"]:
+        assert keys == {hashlib.sha256(base64.b64decode(wanted["booth_key_b64"])).hexdigest()}
+    assert labkit.wait_until(lambda: all(leader(m) == IP_A for m in MEMBERS), 120), {
+        m: leader(m) for m in MEMBERS
+    }
+    assert labkit.ticket_granted(SITE_A, TICKET) and not labkit.ticket_granted(SITE_B, TICKET)
+    labkit.cib_valid(SITES)
+
+
+def run(phase, extra=None):
+    return play("geo_cluster.yml", extra_vars=[json.dumps(dict(PHASES[phase], **(extra or {})))])
+
+
+def converge(phase):
+    result = run(phase)
+    assert result.ok, result.tail()
+    runs_as_declared(phase)
+    again = run(phase)
+    assert again.ok and not any(again.changed().values()), again.changed_tasks()
+
+
+def test_set():
+    converge("set")
+
+
+def test_switches_off_leave_drift_alone():
+    port = PHASES["set"]["booth_port"]
+    labkit.sh(
+        ARBITRATOR,
+        "firewall-cmd -q --remove-port={0}/tcp && firewall-cmd -q --permanent --remove-port={0}/tcp"
+        "; systemctl stop booth@booth".format(port),
+    )
+    rc, out, err = labkit.run(SITE_A, ["cibadmin", "--query", "--xpath", TICKET_CONSTRAINT])
+    assert rc == 0 and 'loss-policy="stop"' in out, (out, err)
+    labkit.sh(SITE_A, "cibadmin --modify --xml-text '%s'" % out.replace('"stop"', '"freeze"'))
+    epochs = {s: labkit.cib_version(s) for s in SITES}
+    result = run("set", SWITCHES_OFF)
+    assert result.ok and not any(result.changed().values()), result.changed_tasks()
+    assert {s: labkit.cib_version(s) for s in SITES} == epochs
+    assert "freeze" in labkit.run(SITE_A, ["cibadmin", "--query", "--xpath", TICKET_CONSTRAINT])[1]
+    assert not host(ARBITRATOR).service("booth@booth").is_running
+    assert "%d/tcp" % port not in open_ports(ARBITRATOR)
+
+
+def test_changed_and_drift_repaired():
+    converge("changed")
+    _rc, out, _err = labkit.run(SITE_A, ["cibadmin", "--query", "--xpath", TICKET_CONSTRAINT])
+    assert 'loss-policy="stop"' in out, out
+
+
+def test_no_authfile():
+    converge("no authfile")
+
+
+def test_back_to_the_defaults():
+    converge("default")
