@@ -346,6 +346,16 @@ def cib_valid(nodes, task=None):
         assert rc == 0, ("crm_verify after the cut", task, node, out, err)
 
 
+def _masked(extra_var):
+    """An extra var as the record shows it: the value of a key (authkey,
+    booth_key_b64) never written to a log, even a lab's."""
+    secret = ("pacemaker_remote_authkey", "booth_key_b64")
+    if isinstance(extra_var, dict):
+        return {k: "<masked>" if k in secret else v for k, v in extra_var.items()}
+    name, sep, value = str(extra_var).partition("=")
+    return name + sep + ("<masked>" if name in secret else value)
+
+
 def cut_after_every_change(playbook, inventories, extra_vars=(), after_cut=None, limit=60):
     """The interruption harness. Runs the playbook and cuts it off (SIGKILL)
     right after the first task that changed something on some host; reruns it
@@ -368,7 +378,7 @@ def cut_after_every_change(playbook, inventories, extra_vars=(), after_cut=None,
                     json.dumps(
                         {
                             "playbook": str(playbook),
-                            "extra_vars": list(extra_vars),
+                            "extra_vars": [_masked(e) for e in extra_vars],
                             "suite": os.environ.get("LAB_SUITE", "default"),
                             "cuts": cuts,
                         }

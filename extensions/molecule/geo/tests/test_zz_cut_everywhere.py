@@ -2,21 +2,26 @@
 off (SIGKILL, as an AWX cancel, a job timeout or a lost controller does)
 right after every task at which a change is pending, one cut per rerun
 (labkit.cut_after_every_change), in the first converge on a lab reset to
-what pcs made, and in a ticket option change. After every cut both sites'
-CIBs are valid; after the run that gets through: every boothd runs the
-booth.conf and key on disk, every member names site A the leader, only site
-A's CIB holds the ticket, no temporary file of the collection is left, and a
-further run changes nothing. With fencing on: a fence would fail the
-scenario (conftest.py).
+what pcs made, in a ticket option change, a booth key change and a ticket
+removal. After every cut both sites' CIBs are valid; after the run that
+gets through: every boothd runs the booth.conf and key on disk, every
+member names site A the leader, only site A's CIB holds the ticket, no
+temporary file of the collection is left, and a further run changes
+nothing. With fencing on: a fence would fail the scenario (conftest.py).
 
 Runs last (file order): its reset would take away what the tests before it set
 up. The fences seen before the reset count (labkit.reset_lab)."""
 
+import base64
+import hashlib
+
 import labkit
 from geo_lab import (
     ARBITRATOR,
+    CONF,
     INVENTORY,
     IP_A,
+    KEY,
     MEMBERS,
     SITE_A,
     SITE_B,
@@ -73,3 +78,57 @@ def test_ticket_option_change_cut_after_every_change():
     back = play("geo_cluster.yml")
     assert back.ok, back.tail()
     converged()
+
+
+def test_booth_key_change_cut_after_every_change():
+    """A key change reaches every member and every boothd loads it, however
+    the run was cut: members left on two keys would stop talking and the
+    ticket would expire everywhere."""
+    key = base64.b64encode(hashlib.sha512(b"hacluster.pacemaker harness").digest()).decode()
+    new_key = [{"booth_key_b64": key, "booth_key_replace": True}]
+    cuts = labkit.cut_after_every_change(
+        "geo_cluster.yml", INVENTORY, new_key, after_cut=cibs_valid
+    )
+    assert cuts, cuts
+    converged(new_key)
+    wanted = hashlib.sha256(base64.b64decode(key)).hexdigest()
+    assert {m: labkit.host(m).file(KEY).sha256sum for m in MEMBERS} == dict.fromkeys(
+        MEMBERS, wanted
+    )
+
+
+def test_ticket_removal_cut_after_every_change():
+    """A second ticket, bound to a running resource and granted at site A,
+    removed with release_resources (as test_ticket_removal) and cut after
+    every change: booth.conf, booth's memory and both CIBs lose it on the
+    rerun, and the first ticket stays where it is."""
+    old = {
+        "name": "oldticket",
+        "expire": "600",
+        "constraints": [{"resource": "oldsvc", "loss_policy": "stop"}],
+        "grant": "granted",
+        "site": IP_A,
+    }
+    for s in SITES:
+        labkit.sh(
+            s,
+            "crm_resource --resource oldsvc --query-xml >/dev/null 2>&1 || cibadmin --create"
+            " --scope resources --xml-text"
+            ' \'<primitive id="oldsvc" class="ocf" provider="pacemaker" type="Dummy"/>\'',
+        )
+    both = [{"booth_tickets": [OPTIONS, old]}]
+    added = play("geo_cluster.yml", extra_vars=both)
+    assert added.ok, added.tail()
+    assert labkit.ticket_granted(SITE_A, "oldticket")
+    gone = [
+        {"booth_tickets": [OPTIONS, dict(name="oldticket", state="absent", release_resources=True)]}
+    ]
+    cuts = labkit.cut_after_every_change("geo_cluster.yml", INVENTORY, gone, after_cut=cibs_valid)
+    assert cuts, cuts
+    for m in MEMBERS:
+        assert "oldticket" not in labkit.host(m).file(CONF).content_string, m
+        assert "oldticket" not in labkit.booth_tickets(m), m
+    for s in SITES:
+        assert "oldticket" not in labkit.sh(s, "cibadmin --query --scope constraints"), s
+        assert not labkit.ticket_granted(s, "oldticket"), s
+    converged(gone)

@@ -1,7 +1,9 @@
-"""The remote scenario's hosts, read from lab/inventory/remote.yml, and the lab
+"""The remote scenario's hosts, read from lab/inventory/remote.yml (or
+remote-b.yml), and the lab
 test kit (tests/labkit.py) bound to that inventory. The authkey is never read:
 only its SHA-256 fingerprint, mode and owner."""
 
+import os
 import sys
 from pathlib import Path
 
@@ -13,7 +15,10 @@ from labkit import AUTHKEY, host, wait_until  # noqa: E402
 # what the scenario's tests take from here besides what is defined below
 __all__ = ["AUTHKEY", "host", "wait_until"]
 
-INVENTORY = labkit.inventory("remote")
+# lab/inventory/remote.yml (cluster A), or the second set's remote-b.yml
+# (extensions/molecule/remote-b): also the lab/up.sh selection of its hosts
+SELECTION = os.environ.get("LAB_REMOTE_INVENTORY", "remote")
+INVENTORY = labkit.inventory(SELECTION)
 CLUSTER = INVENTORY.hosts("cluster_nodes")
 REMOTE_HOSTS = INVENTORY.hosts("remote_nodes") + INVENTORY.hosts("guest_nodes")
 ALL_HOSTS = CLUSTER + REMOTE_HOSTS
@@ -90,3 +95,26 @@ def cib_ports():
     ports = {n["name"]: n["port"] for n in got["remote_nodes"]}
     ports.update((n["name"], n["remote_port"]) for n in got["guest_nodes"])
     return {h: ports.get(h) for h in REMOTE_HOSTS}
+
+
+KEY_RELOAD_MARKER = "//nvpair[@id='hacluster-pacemaker-key-reload']"
+
+
+def stale_daemons():
+    """{host: the daemons (remoted, controld) that started before the key
+    file last changed}, from host_info as the role reads it."""
+    spec = [
+        {"name": "remoted", "command": "pacemaker-remoted", "files": [labkit.AUTHKEY]},
+        {"name": "controld", "command": "pacemaker-controld", "files": [labkit.AUTHKEY]},
+    ]
+    out = {}
+    for h in ALL_HOSTS:
+        got = labkit.module(INVENTORY, h, "hacluster.pacemaker.host_info", {"daemons": spec})
+        out[h] = [n for n, d in got["daemons"].items() if d["running"] and d["stale_files"]]
+    return out
+
+
+def maintenance_marker():
+    """The role's maintenance-mode switch of a key reload is in the CIB."""
+    rc, out, _err = labkit.run(NODE, ["cibadmin", "--query", "--xpath", KEY_RELOAD_MARKER], 30)
+    return rc == 0

@@ -20,7 +20,9 @@ from remote_lab import (
     REMOTE_HOSTS,
     default_suite_only,
     fingerprints,
+    maintenance_marker,
     run_playbook,
+    stale_daemons,
     wait_online,
 )
 
@@ -28,7 +30,6 @@ pytestmark = [default_suite_only]
 FORCED = ("pacemaker_remote_authkey_reload=restart",)
 ROTATE = ("pacemaker_remote_authkey_rotate=true",) + FORCED
 PLACED = {"zk-on-%s" % h: h for h in REMOTE_HOSTS + CLUSTER[1:]}
-MARKER = "//nvpair[@id='hacluster-pacemaker-key-reload']"
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -54,25 +55,6 @@ def started_at():
         path = "/run/Dummy-%s.state" % rsc  # ocf:pacemaker:Dummy, HA_VARRUN
         out[rsc] = labkit.sh(where, "stat -c %%Z %s" % path).strip()
     return out
-
-
-def stale_daemons():
-    """{host: the daemons (remoted, controld) that started before the key
-    file last changed}, from host_info as the role reads it."""
-    spec = [
-        {"name": "remoted", "command": "pacemaker-remoted", "files": [labkit.AUTHKEY]},
-        {"name": "controld", "command": "pacemaker-controld", "files": [labkit.AUTHKEY]},
-    ]
-    out = {}
-    for h in ALL_HOSTS:
-        got = labkit.module(INVENTORY, h, "hacluster.pacemaker.host_info", {"daemons": spec})
-        out[h] = [n for n, d in got["daemons"].items() if d["running"] and d["stale_files"]]
-    return out
-
-
-def maintenance_marker():
-    rc, out, _err = labkit.run(NODE, ["cibadmin", "--query", "--xpath", MARKER], 30)
-    return rc == 0
 
 
 def reloaded(old_key, before):
