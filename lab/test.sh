@@ -15,10 +15,11 @@ mkdir -p "$logs"
 source lab/lib.sh
 
 # The containers of each scenario (lab/up.sh's and lab/down.sh's selections).
-declare -A SELECTION=([remote]=remote [geo]=geo [adopt]=all)
+declare -A SELECTION=([remote]=remote [remote-b]=remote-b [geo]=geo [adopt]=all)
 hosts_of() {
   case ${SELECTION[$1]} in
     remote) echo node1 node2 remote1 guest1 ;;
+    remote-b) echo "${LAB_REMOTE_B_HOSTS[*]}" ;;
     geo) echo sitea1 siteb1 arbitrator1 ;;
     *) echo "${LAB_ALL_HOSTS[*]}" ;;
   esac
@@ -32,6 +33,13 @@ hosts_of() {
 run_scenario() {
   local run=$1 scenario=${1%@*} start=$SECONDS c
   if [[ $run == *@* ]]; then export LAB_SUITE=${run#*@}; else unset LAB_SUITE; fi
+  # remote-b runs the second half of the remote scenario's tests (its
+  # molecule.yml): beside it, remote runs the first half; alone, all of them
+  if [[ $scenario == remote && "+$group+" == *+remote-b+* ]]; then
+    export LAB_REMOTE_PART=a
+  else
+    unset LAB_REMOTE_PART
+  fi
   local log="$logs/${run/@/-}.log"
   # keep the containers on failure long enough to print what went wrong;
   # --destroy=never also skips molecule's first destroy, so reset its state
@@ -54,14 +62,15 @@ run_scenario() {
   return 1
 }
 
-# The remote and geo scenarios use disjoint containers on one network, and
-# both mostly wait on Pacemaker, booth and timeouts: they run side by side.
+# The remote, remote-b and geo scenarios use disjoint containers on one
+# network, and all mostly wait on Pacemaker, booth and timeouts: they run side
+# by side, remote and remote-b each with half of the remote scenario's tests.
 # adopt uses every container; the older suites reuse the remote names.
 # One boot per suite: a scenario's destroy keeps the containers and resets
 # them (lab/reset.sh, LAB_KEEP=1) while a later group runs on the same suite;
 # the last group of a suite removes them.
 groups=("$@")
-((${#groups[@]})) || groups=(remote+geo adopt remote@bookworm remote@bullseye)
+((${#groups[@]})) || groups=(remote+remote-b+geo adopt remote@bookworm remote@bullseye)
 suite_of() { [[ $1 == *@* ]] && echo "${1##*@}" || echo default; }
 failed=()
 for ((g = 0; g < ${#groups[@]}; g++)); do
