@@ -41,6 +41,8 @@ import hashlib
 import re
 import socket
 
+from ansible_collections.hacluster.pacemaker.plugins.module_utils._validate import show
+
 # ---------------------------------------------------------------- constants
 
 # C isspace() in the "C" locale; Python's str.isspace() accepts far more.
@@ -896,6 +898,54 @@ def _timing_errors(where, options, defaults):
             _TIMING_MARK,
         )
     ]
+
+
+def member_errors(sites_, arbitrators, authfile=None, allow_hostnames=False):
+    """The members and the authfile as given (booth_config's options), in
+    the options' words, before any booth.conf is built: booth's own parser
+    would only say "line N: ..." of a file nobody wrote. [] means fine."""
+    errors = []
+    seen = {}
+    for option, values in (("sites", sites_), ("arbitrators", arbitrators)):
+        for addr in values:
+            shown = show(addr)
+            packed = _inet(addr)
+            if _blen(addr) >= BOOTH_NAME_LEN:
+                errors.append(
+                    "%s: '%s' is %d bytes long; booth keeps at most %d bytes of an address"
+                    % (option, shown, _blen(addr), BOOTH_NAME_LEN - 1)
+                )
+            elif packed is None and not allow_hostnames:
+                errors.append(
+                    "%s: '%s' must be an IPv4 or IPv6 address (host names need allow_hostnames)"
+                    % (option, shown)
+                )
+            elif packed is None and not re.match(r"^[A-Za-z0-9.-]+\Z", addr):
+                errors.append(
+                    "%s: '%s' is neither an IP address nor a host name (letters, digits, '.', '-')"
+                    % (option, shown)
+                )
+            key = packed or addr.lower()
+            if key in seen:
+                errors.append(
+                    "%s: '%s' is the address '%s' already given; every member needs its own"
+                    % (option, shown, show(seen[key]))
+                )
+            seen.setdefault(key, addr)
+    count = len(sites_) + len(arbitrators)
+    if count > MAX_NODES:
+        errors.append(
+            "sites/arbitrators: %d members given; booth supports at most %d" % (count, MAX_NODES)
+        )
+    if authfile is not None:
+        if not authfile.startswith("/"):
+            errors.append("authfile: '%s' must be an absolute path" % show(authfile))
+        elif _blen(authfile) > BOOTH_NAME_LEN:
+            errors.append(
+                "authfile: '%s' is %d bytes long; booth reads at most %d bytes of a value"
+                % (show(authfile), _blen(authfile), BOOTH_NAME_LEN)
+            )
+    return errors
 
 
 def _secs(ms):

@@ -303,6 +303,13 @@ def _check_operations(option, operations):
         if not op.get("name"):
             errors.append("%s: every operation needs a name" % option)
             continue
+        if v.check_id("name", op["name"]):
+            # the name goes into the operation's id, as pcs makes it
+            errors.append(
+                "%s: operation name '%s' must be one word of letters, digits, '_', '.' and '-'"
+                " (monitor, start, ...)" % (option, v.show(op["name"]))
+            )
+            continue
         key = (op["name"], v.interval_ms(op.get("interval") or "0"))
         if key in seen:
             errors.append(

@@ -84,12 +84,12 @@ def check_id(option, value):
     if not _ID_FIRST.match(value[0]):
         return "%s: '%s' is not a valid id: the first character must be a letter or '_'" % (
             option,
-            value,
+            show(value),
         )
     if not _ID_REST.match(value[1:]):
         return "%s: '%s' is not a valid id: use only letters, digits, '_', '.' and '-'" % (
             option,
-            value,
+            show(value),
         )
     return None
 

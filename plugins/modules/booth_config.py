@@ -234,7 +234,6 @@ BOOTH_DEFAULTS = {"transport": "UDP", "port": str(bc.DEFAULT_PORT)}
 def _plan_config(old_text, p):
     """booth.conf with the requested globals and peers, and what booth or our
     rules would refuse. A file booth would reject is never rewritten."""
-    peers = list(p["sites"]) + list(p["arbitrators"])
     broken = _validate.collect(
         *(
             [_validate.check_line("sites", a) for a in p["sites"]]
@@ -244,12 +243,9 @@ def _plan_config(old_text, p):
     )
     if broken:
         return old_text, broken
-    twice = sorted(set(a for a in peers if peers.count(a) > 1))
-    if twice:
-        return old_text, [
-            "sites/arbitrators: %s given more than once; every member needs its "
-            "own address" % ", ".join("'%s'" % a for a in twice)
-        ]
+    broken = bc.member_errors(p["sites"], p["arbitrators"], p["authfile"], p["allow_hostnames"])
+    if broken:
+        return old_text, broken
     if not 1 <= p["port"] <= 65535:
         return old_text, ["port: '%s' is not a valid port number: use 1 to 65535" % p["port"]]
     globals_ = dict(transport=p["transport"], port=str(p["port"]), authfile=p["authfile"])

@@ -191,6 +191,43 @@ FAILS = [
         "sites: '192.0.2.1\\nsite = 192.0.2.66' holds a control character",
     ),
     ("booth", C, dict(SITES, authfile="relative/key"), "authfile"),
+    # 4. what booth's parser would refuse, in the options' words (issue 29)
+    (
+        "booth words",
+        C,
+        dict(SITES, authfile="/etc/booth/" + "k" * 60),
+        "authfile: '/etc/booth/%s' is 71 bytes long; booth reads at most 64" % ("k" * 60),
+    ),
+    (
+        "booth words",
+        C,
+        dict(SITES, sites=["s" * 70 + ".example", "192.0.2.2"], allow_hostnames=True),
+        "sites: '%s.example' is 78 bytes long; booth keeps at most 63 bytes" % ("s" * 70),
+    ),
+    (
+        "booth words",
+        C,
+        dict(SITES, sites=["2001:db8::1", "2001:DB8:0:0::1"]),
+        "sites: '2001:DB8:0:0::1' is the address '2001:db8::1' already given",
+    ),
+    (
+        "booth words",
+        C,
+        dict(SITES, sites=["192.0.2.%d" % i for i in range(1, 17)], arbitrators=["192.0.2.99"]),
+        "sites/arbitrators: 17 members given; booth supports at most 16",
+    ),
+    (
+        "booth words",
+        C,
+        dict(SITES, sites=["site-a.example", "192.0.2.2"]),
+        "sites: 'site-a.example' must be an IPv4 or IPv6 address (host names need allow_hostnames)",
+    ),
+    (
+        "booth words",
+        R,
+        {"name": "rh1", "operations": [{"name": "mon\x1bitor", "interval": "10s"}]},
+        "operations: operation name 'mon\\x1bitor' must be one word",
+    ),
     # 7. node names compare as Pacemaker compares them
     (
         "case",
