@@ -254,11 +254,25 @@ def _primitive(plan, parent, rid, agent, attrs, ops):
     return prim
 
 
+# what the booth-site agent reads when its resource names no config
+SITE_AGENT_DEFAULT_CONFIG = "/etc/booth/booth.conf"
+
+
+def same_file(named, config_file):
+    """A booth-site resource's config attribute names this booth.conf: the
+    same path, or one resolving to it (pcs writes /etc/booth/...; some sites
+    keep /etc/booth as a symlink to shared storage)."""
+    named = named or SITE_AGENT_DEFAULT_CONFIG
+    return named == config_file or os.path.realpath(named) == os.path.realpath(config_file)
+
+
 def plan_site_group(plan, instance, config_file, ip, state="present"):
     """The booth IP + booth-site service group of one site cluster, as
     ``pcs booth create ip`` makes it (booth-<instance>-group/-ip/-service).
     An existing booth-site resource for this config is recognised whatever
-    its ids; only the IP is converged."""
+    its ids and by the file it names, not the string; only the IP is
+    converged. A new one names config_file as given (not resolved), as pcs
+    does."""
     if ip is not None:
         try:
             ipaddress.ip_address(str(ip))
@@ -273,7 +287,7 @@ def plan_site_group(plan, instance, config_file, ip, state="present"):
         p
         for p in resources.iter("primitive")
         if p.get("type") == "booth-site"
-        and nvpairs(p, "instance_attributes").get("config") == config_file
+        and same_file(nvpairs(p, "instance_attributes").get("config"), config_file)
     ]
     group = services[0].getparent() if services else None
     ip_prim = None

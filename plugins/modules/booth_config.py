@@ -212,7 +212,11 @@ def _apply(module, p, values, conf, old_text, new_text):
             module,
             lambda plan: plan.facts.update(
                 site_group=_booth.plan_site_group(
-                    plan, p["instance"], path, p["site_ip"], p["state"]
+                    plan,
+                    p["instance"],
+                    _booth.config_path(p["instance"], p["config_file"]),
+                    p["site_ip"],
+                    p["state"],
                 )
             ),
             files=files,

@@ -12,6 +12,7 @@ from ansible_run import playbook, result
 
 needs_pcs = pytest.mark.skipif(shutil.which("pcs") is None, reason="pcs is not installed")
 SITES, ARBITRATORS = ["192.0.2.1", "192.0.2.2"], ["192.0.2.3"]
+ORACLE = Path(__file__).resolve().parents[2] / "lab" / "oracle"
 
 
 def _pcs_booth(where, *args):
@@ -137,3 +138,49 @@ def test_an_option_pcs_wrote_is_unset_with_remove_options(tmp_path):
         assert runs[2] == (False, runs[1][1])
     finally:
         shutil.rmtree(str(where))
+
+
+@needs_pcs
+@pytest.mark.parametrize("given", ["link", "real"])
+def test_a_pcs_booth_group_through_a_symlinked_directory_is_recognised(tmp_path, given):
+    """pcs booth create ip writes the booth-site resource's config as the
+    path it was given (/etc/booth/booth.conf), which some sites keep as a
+    symlink to shared storage: booth_config with site_ip recognises the
+    resource by the file it names, whichever spelling it is given, and adds
+    no second group with the same IP (issue 29, class 5)."""
+    # booth reads at most 64 bytes of a value: keep the authfile path short
+    where = Path(tempfile.mkdtemp(prefix="hb-", dir="/tmp"))
+    try:
+        _symlinked(tmp_path, where, given)
+    finally:
+        shutil.rmtree(str(where))
+
+
+def _symlinked(tmp_path, where, given):
+    real = where / "shared"
+    real.mkdir()
+    link = where / "booth"
+    link.symlink_to(real)
+    conf, _key = _pcs_booth(link, "setup", "sites", *SITES, "arbitrators", *ARBITRATORS)
+    # the CIB pcs 0.12 wrote for pcs booth create ip in the lab (lab/oracle):
+    # its booth-site names /etc/booth/booth.conf, here this test's link
+    text = (ORACLE / "pcs-0.12-booth-create-ip.xml").read_text()
+    assert 'value="/etc/booth/booth.conf"' in text
+    cib = tmp_path / "cib.xml"
+    cib.write_text(text.replace("/etc/booth/booth.conf", str(conf)))
+    before = cib.read_bytes()
+    task = {
+        "hacluster.pacemaker.booth_config": {
+            "config_file": str((link if given == "link" else real) / "booth.conf"),
+            "sites": SITES,
+            "arbitrators": ARBITRATORS,
+            "authfile": str(link / "booth.key"),
+            "site_ip": "10.89.77.100",
+            "manage": ["config", "cib"],
+            "cib_file": str(cib),
+        }
+    }
+    rc, data, proc = playbook(tmp_path, [task])
+    assert rc == 0, proc.stdout[-3000:]
+    assert result(data, 0)["changed"] is False, result(data, 0)
+    assert cib.read_bytes() == before
