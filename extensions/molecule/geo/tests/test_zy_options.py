@@ -39,6 +39,8 @@ DEFAULTS = {
     "booth_key_mode": "0600",
     "booth_key_owner": "hacluster",
     "booth_key_group": "haclient",
+    "booth_key_size": 64,
+    "booth_firewall_zone": "",
 }
 PHASES = {
     "set": {
@@ -47,6 +49,8 @@ PHASES = {
         "booth_key_mode": "0400",
         "booth_key_owner": "root",
         "booth_key_group": "root",
+        # a new path holds no key: one is generated, of this size
+        "booth_key_size": 32,
     },
     "changed": {
         "booth_port": 9931,
@@ -56,7 +60,11 @@ PHASES = {
         "booth_key_owner": "hacluster",
         "booth_key_group": "root",
     },
-    "no authfile": {"booth_use_authfile": False},
+    # The zone phases keep booth's default port, which the lab's default
+    # zone opens (high-availability): rules in a zone that holds no
+    # interface would leave another port closed to the peers.
+    "no authfile": {"booth_use_authfile": False, "booth_firewall_zone": "internal"},
+    "zone changed": {"booth_firewall_zone": "work"},
     "default": {},
 }
 SWITCHES_OFF = {
@@ -81,9 +89,11 @@ def booth_conf(member):
     return out
 
 
-def open_ports(member, flag=""):
-    """The ports firewalld's default zone opens, as ports or through its
-    services (the RHEL guide opens high-availability, which has 9929)."""
+def open_ports(member, flag="", zone=""):
+    """The ports a firewalld zone (by default the default zone) opens, as
+    ports or through its services (the RHEL guide opens high-availability,
+    which has 9929)."""
+    flag += " --zone=%s" % zone if zone else ""
     script = (
         "firewall-cmd{0} --list-ports; for s in $(firewall-cmd{0} --list-services); do"
         " firewall-cmd{0} --info-service=$s | sed -n 's/^ *ports: //p'; done".format(flag)
@@ -112,6 +122,8 @@ def runs_as_declared(phase):
             assert key.mode == int(wanted["booth_key_mode"], 8), (m, oct(key.mode))
             assert (key.user, key.group) == (wanted["booth_key_owner"], wanted["booth_key_group"])
             keys.add(key.sha256sum)
+            if phase == "set":
+                assert key.size == wanted["booth_key_size"], (m, key.size)
         else:
             assert "authfile" not in conf, (m, conf)
         daemon = boothd(m, wanted)
@@ -119,7 +131,7 @@ def runs_as_declared(phase):
         listening = labkit.sh(m, "ss -Hlnu")
         assert ":%d " % port in listening, (m, port, listening)
         for flag in ("", " --permanent"):
-            ports = open_ports(m, flag)
+            ports = open_ports(m, flag, wanted["booth_firewall_zone"])
             assert {"%d/udp" % port, "%d/tcp" % port} <= ports, (m, flag, ports)
     if wanted["booth_use_authfile"]:
         assert len(keys) == 1, keys
@@ -175,6 +187,10 @@ def test_changed_and_drift_repaired():
 
 def test_no_authfile():
     converge("no authfile")
+
+
+def test_zone_changed():
+    converge("zone changed")
 
 
 def test_back_to_the_defaults():

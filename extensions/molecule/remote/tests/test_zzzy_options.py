@@ -1,7 +1,8 @@
 """Every value option of the pacemaker_remote role set, changed and returned
 to its default, live (issue 26): after each run what runs is what was
 declared (read from the CIB through status_info, from the files and from
-firewalld), every node is online, and a rerun changes nothing. Between the
+firewalld, in the zone declared), every node is online, and a rerun changes
+nothing. Between the
 set and the change, the role's switches (manage_cib, manage_firewall,
 manage_pcsd, install_packages) off: drift in what each switch covers stays
 as it is, and the next run with the switches on repairs it.
@@ -39,12 +40,14 @@ PHASES = {
         "pacemaker_remote_guest_connect_timeout": "40s",
         "pacemaker_remote_authkey_mode": "0440",
         "pacemaker_remote_firewall_mode": "ports",
+        "pacemaker_remote_firewall_zone": "internal",
     },
     "changed": {
         "pacemaker_remote_reconnect_interval": "90s",
         "pacemaker_remote_guest_connect_timeout": "45s",
         "pacemaker_remote_authkey_mode": "0400",
         "pacemaker_remote_firewall_mode": "ports",
+        "pacemaker_remote_firewall_zone": "work",
     },
     # -e beats the inventory's values: null is the role's default
     "default": {
@@ -68,10 +71,12 @@ def nodes():
     )
 
 
-def firewall(name):
-    """{runtime/permanent: (services, ports)} of firewalld's default zone."""
+def firewall(name, zone=None):
+    """{runtime/permanent: (services, ports)} of a firewalld zone (by
+    default the default zone)."""
     out = {}
     for where, flag in (("runtime", ""), ("permanent", " --permanent")):
+        flag += " --zone=%s" % zone if zone else ""
         services = labkit.sh(name, "firewall-cmd%s --list-services" % flag).split()
         ports = labkit.sh(name, "firewall-cmd%s --list-ports" % flag).split()
         out[where] = (services, ports)
@@ -103,7 +108,8 @@ def runs_as_declared(phase):
     for h in ALL_HOSTS:
         assert host(h).file(AUTHKEY).mode & ~mode == 0, (h, oct(host(h).file(AUTHKEY).mode))
     for h in REMOTE_HOSTS:
-        for where, (services, ports) in firewall(h).items():
+        zone = wanted.get("pacemaker_remote_firewall_zone")
+        for where, (services, ports) in firewall(h, zone).items():
             if wanted["pacemaker_remote_firewall_mode"] == "ports":
                 assert {PCSD_PORT, "3121/tcp"} <= set(ports), (h, where, ports)
             else:
@@ -131,8 +137,10 @@ def test_set():
 def test_switches_off_leave_drift_alone():
     labkit.sh(
         REMOTE,
-        "firewall-cmd -q --remove-port=%s && firewall-cmd -q --permanent --remove-port=%s"
-        % (PCSD_PORT, PCSD_PORT),
+        "firewall-cmd -q --zone={0} --remove-port={1}"
+        " && firewall-cmd -q --permanent --zone={0} --remove-port={1}".format(
+            PHASES["set"]["pacemaker_remote_firewall_zone"], PCSD_PORT
+        ),
     )
     labkit.sh(REMOTE, "systemctl disable --now pcsd")
     labkit.run(
@@ -145,7 +153,8 @@ def test_switches_off_leave_drift_alone():
     assert labkit.cib_version(NODE) == epoch
     assert nodes()[0][REMOTE]["reconnect_interval"] == "99s"
     assert not host(REMOTE).service("pcsd").is_running
-    assert all(PCSD_PORT not in ports for _s, ports in firewall(REMOTE).values())
+    zone = PHASES["set"]["pacemaker_remote_firewall_zone"]
+    assert all(PCSD_PORT not in ports for _s, ports in firewall(REMOTE, zone).values())
 
 
 def test_changed_and_drift_repaired():
