@@ -427,6 +427,15 @@ def module(inventories, target, module_name, args, check=False):
 # ---- cluster state, with the collection's own readers -------------------------------
 
 
+def daemons(inventories, target, *specs):
+    """host_info's view of daemons on one host, as the roles read it:
+    {name: {running, pid, started, stale_files, env}}; specs as the module's
+    ``daemons`` option."""
+    return module(inventories, target, "hacluster.pacemaker.host_info", {"daemons": list(specs)})[
+        "daemons"
+    ]
+
+
 def crm_mon_xml(name):
     return sh(name, " ".join(_status.CRM_MON))
 

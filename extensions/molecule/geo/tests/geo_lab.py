@@ -68,7 +68,7 @@ def stale():
     out = {}
     for m in MEMBERS:
         spec = {"name": "b", "command": "boothd", "match": ["booth", CONF], "files": [CONF, KEY]}
-        daemon = labkit.module(INVENTORY, m, "hacluster.pacemaker.host_info", {"daemons": [spec]})
-        assert daemon["daemons"]["b"]["running"], (m, daemon)
-        out[m] = daemon["daemons"]["b"]["stale_files"]
+        daemon = labkit.daemons(INVENTORY, m, spec)["b"]
+        assert daemon["running"], (m, daemon)
+        out[m] = daemon["stale_files"]
     return out

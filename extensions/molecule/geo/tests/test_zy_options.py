@@ -105,8 +105,7 @@ def boothd(member, wanted):
     """host_info's view of the member's boothd: running, and stale files."""
     files = [CONF] + ([wanted["booth_authfile"]] if wanted["booth_use_authfile"] else [])
     spec = {"name": "b", "command": "boothd", "match": ["booth", CONF], "files": files}
-    got = labkit.module(INVENTORY, member, "hacluster.pacemaker.host_info", {"daemons": [spec]})
-    return got["daemons"]["b"]
+    return labkit.daemons(INVENTORY, member, spec)["b"]
 
 
 def runs_as_declared(phase):

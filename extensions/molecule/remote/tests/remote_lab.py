@@ -70,20 +70,11 @@ def no_change(result):
 def running_ports():
     """{host: the port each pacemaker-remoted listens on, from its own
     environment (host_info, as the role reads it)}."""
+    spec = {"name": "r", "command": "pacemaker-remoted", "env": ["PCMK_remote_port"]}
     out = {}
     for h in REMOTE_HOSTS:
-        result = labkit.module(
-            INVENTORY,
-            h,
-            "hacluster.pacemaker.host_info",
-            {
-                "daemons": [
-                    {"name": "r", "command": "pacemaker-remoted", "env": ["PCMK_remote_port"]}
-                ]
-            },
-        )
-        daemon = result["daemons"]["r"]
-        assert daemon["running"], (h, result)
+        daemon = labkit.daemons(INVENTORY, h, spec)["r"]
+        assert daemon["running"], (h, daemon)
         out[h] = int(daemon["env"]["PCMK_remote_port"] or 3121)
     return out
 
@@ -109,8 +100,8 @@ def stale_daemons():
     ]
     out = {}
     for h in ALL_HOSTS:
-        got = labkit.module(INVENTORY, h, "hacluster.pacemaker.host_info", {"daemons": spec})
-        out[h] = [n for n, d in got["daemons"].items() if d["running"] and d["stale_files"]]
+        got = labkit.daemons(INVENTORY, h, *spec)
+        out[h] = [n for n, d in got.items() if d["running"] and d["stale_files"]]
     return out
 
 
