@@ -13,7 +13,7 @@ import re
 import time
 
 from ansible_collections.hacluster.pacemaker.plugins.module_utils import _booth_conf as bc
-from ansible_collections.hacluster.pacemaker.plugins.module_utils import _files, _validate
+from ansible_collections.hacluster.pacemaker.plugins.module_utils import _files, _poll, _validate
 from ansible_collections.hacluster.pacemaker.plugins.module_utils._cib import (
     CibError,
     nvpairs,
@@ -215,17 +215,17 @@ class Client:
 
     def wait_leader(self, ticket, leader, timeout):
         """Bounded wait until booth agrees on the ticket's leader."""
-        deadline = time.time() + timeout
-        while True:
-            current = self.tickets().get(ticket, {}).get("leader")
-            if current == leader:
-                return
-            if time.time() >= deadline:
-                raise CibError(
-                    "ticket '%s': leader is %s, not %s, after %d s"
-                    % (ticket, current or "NONE", leader or "NONE", timeout)
-                )
-            time.sleep(1)
+        current = [None]
+
+        def agreed():
+            current[0] = self.tickets().get(ticket, {}).get("leader")
+            return current[0] == leader
+
+        if not _poll.poll(agreed, timeout, interval=1)[0]:
+            raise CibError(
+                "ticket '%s': leader is %s, not %s, after %d s"
+                % (ticket, current[0] or "NONE", leader or "NONE", timeout)
+            )
 
 
 # What pcs 0.12 writes for ``pcs booth create ip IP`` (agent metadata of

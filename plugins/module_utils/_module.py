@@ -9,10 +9,9 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import concurrent.futures
-import time
 
 from ansible.module_utils.basic import missing_required_lib
-from ansible_collections.hacluster.pacemaker.plugins.module_utils import _cib, _files
+from ansible_collections.hacluster.pacemaker.plugins.module_utils import _cib, _files, _poll
 
 # Keep in sync with plugins/doc_fragments/cib.py (DOCUMENTATION and CHANGE)
 # crm_node calls run side by side when nodes leave (forget_nodes)
@@ -188,26 +187,24 @@ def forget_nodes(module, cib, names, timeout):
     that is still connected would only have Pacemaker write it back."""
     if not names:
         return
-    deadline = time.time() + timeout
     pending = list(names)
-    while pending:
+
+    def stopped():
         tree = _crm_mon(cib)
         if tree is not None:
-            pending = [
+            pending[:] = [
                 name
                 for name in pending
                 if tree.xpath("nodes/node[@name=$n][@online='true']", n=name)
                 or tree.xpath("resources//resource[@id=$n][@active='true']", n=name)
             ]
-        if not pending:
-            break
-        if time.time() >= deadline:
-            module.warn(
-                "the connection of %s was still active after %d s; its node state is "
-                "cleared anyway" % (", ".join(pending), timeout)
-            )
-            break
-        time.sleep(2)
+        return not pending
+
+    if not _poll.poll(stopped, timeout)[0]:
+        module.warn(
+            "the connection of %s was still active after %d s; its node state is "
+            "cleared anyway" % (", ".join(pending), timeout)
+        )
     # one crm_node call per node, as pcs makes; side by side, since each
     # waits on a round trip to the controller (200 nodes: 60 s one by one)
     workers = concurrent.futures.ThreadPoolExecutor(max_workers=FORGET_WORKERS)
@@ -228,9 +225,9 @@ def wait_for_nodes(module, cib, names, timeout):
     """Poll crm_mon until every named node is online in two polls in a row,
     and a remote node's connection resource runs and has not failed (a node
     can show online for a moment while a bad key gets it rejected)."""
-    deadline = time.time() + timeout
     streak = dict((name, 0) for name in names)
-    while True:
+
+    def online_twice():
         tree = _crm_mon(cib)
         if tree is not None:
             online = set(
@@ -242,13 +239,12 @@ def wait_for_nodes(module, cib, names, timeout):
                     rsc[0].get("active") == "true" and rsc[0].get("failed") != "true"
                 )
                 streak[name] = streak[name] + 1 if name in online and healthy else 0
-        if all(count >= 2 for count in streak.values()):
-            return
-        if time.time() >= deadline:
-            pending = sorted(name for name, count in streak.items() if count < 2)
-            module.fail_json(
-                msg="wait: node(s) %s not online after %d s (the CIB change was applied)"
-                % (", ".join(pending), timeout),
-                changed=True,
-            )
-        time.sleep(2)
+        return all(count >= 2 for count in streak.values())
+
+    if not _poll.poll(online_twice, timeout)[0]:
+        pending = sorted(name for name, count in streak.items() if count < 2)
+        module.fail_json(
+            msg="wait: node(s) %s not online after %d s (the CIB change was applied)"
+            % (", ".join(pending), timeout),
+            changed=True,
+        )

@@ -385,13 +385,12 @@ cib_version_after:
   type: str
 """
 
-import time
-
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.hacluster.pacemaker.plugins.module_utils import (
     _booth,
     _files,
     _module,
+    _poll,
     _tickets,
     _validate,
 )
@@ -609,19 +608,20 @@ def _run(module, p, items, option, manage_cib, values, conf, old_text, new_text)
 def _wait_local_state(cib, name, leader, timeout):
     """Booth has agreed on the leader; wait (bounded) until this site's CIB
     shows the ticket as booth says it should be here. Returns granted."""
-    deadline = time.time() + timeout
-    while True:
+    granted = [None]
+
+    def shown():
         tree = cib.read()
         here = leader is not None and leader in _tickets.local_booth_ips(tree)
-        granted = _tickets.ticket_state(tree, name)["granted"]
-        if granted == here:
-            return granted
-        if time.time() >= deadline:
-            raise CibError(
-                "ticket '%s': booth says the leader is %s, but this site's CIB shows "
-                "granted=%s after %d s" % (name, leader or "none", granted, timeout)
-            )
-        time.sleep(1)
+        granted[0] = _tickets.ticket_state(tree, name)["granted"]
+        return granted[0] == here
+
+    if not _poll.poll(shown, timeout, interval=1)[0]:
+        raise CibError(
+            "ticket '%s': booth says the leader is %s, but this site's CIB shows "
+            "granted=%s after %d s" % (name, leader or "none", granted[0], timeout)
+        )
+    return granted[0]
 
 
 if __name__ == "__main__":
