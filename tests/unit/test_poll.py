@@ -36,5 +36,5 @@ def test_the_deadline_is_on_the_monotonic_clock(monkeypatch):
 
     monkeypatch.setattr(_poll.time, "sleep", sleep)
     calls = []
-    done, _ = _poll.poll(lambda: calls.append(1), timeout=10, interval=2)
-    assert not done and len(calls) == 6  # at 0, 2, 4, 6, 8 and 10 s
+    assert _poll.poll(lambda: calls.append(1), timeout=10, interval=2) == (False, None)
+    assert len(calls) == 6  # at 0, 2, 4, 6, 8 and 10 s
