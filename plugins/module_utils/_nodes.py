@@ -506,14 +506,8 @@ def plan_remote_nodes(plan, items, option="nodes"):
                 "reconnect_interval": item.get("reconnect_interval"),
             }
         )
-        current = nvpairs(own, "instance_attributes")
-        wanted = _default_duration(
-            _default_port(
-                {k: val for k, val in instance.items() if val is not None}, current, "port"
-            ),
-            current,
-            "reconnect_interval",
-            0,
+        wanted = _declared(
+            instance, nvpairs(own, "instance_attributes"), "port", "reconnect_interval", 0
         )
         _converge_nvpairs(plan, own, "instance_attributes", wanted)
         if item.get("meta_attributes"):
@@ -534,6 +528,16 @@ def _port(value):
     digits (str.isdigit() accepts digits such as '\u00b2' that int() refuses)."""
     value = (value or "").strip()
     return int(value) if value and all(c in "0123456789" for c in value) else None
+
+
+def _declared(wanted, current, port_key, duration_key, default_ms):
+    """The attributes given (None: not given, left as they are), with the
+    port and the duration given as Pacemaker's defaults read as the default
+    (_default_port, _default_duration): what _converge_nvpairs gets."""
+    given = dict((k, val) for k, val in wanted.items() if val is not None)
+    return _default_duration(
+        _default_port(given, current, port_key), current, duration_key, default_ms
+    )
 
 
 def _default_port(wanted, current, key):
@@ -674,12 +678,10 @@ def plan_guest_nodes(plan, items, option="nodes"):
             "remote-port": _str(item.get("remote_port")),
             "remote-connect-timeout": item.get("remote_connect_timeout"),
         }
-        current = nvpairs(resource, "meta_attributes")
-        meta = _default_duration(
-            _default_port(
-                {k: val for k, val in wanted.items() if val is not None}, current, "remote-port"
-            ),
-            current,
+        meta = _declared(
+            wanted,
+            nvpairs(resource, "meta_attributes"),
+            "remote-port",
             "remote-connect-timeout",
             GUEST_CONNECT_TIMEOUT_MS,
         )
