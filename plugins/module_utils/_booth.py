@@ -263,7 +263,7 @@ def same_file(named, config_file):
     same path, or one resolving to it (pcs writes /etc/booth/...; some sites
     keep /etc/booth as a symlink to shared storage)."""
     named = named or SITE_AGENT_DEFAULT_CONFIG
-    return named == config_file or os.path.realpath(named) == os.path.realpath(config_file)
+    return named == config_file or _files.resolve(named) == _files.resolve(config_file)
 
 
 def plan_site_group(plan, instance, config_file, ip, state="present"):
