@@ -41,6 +41,10 @@ run_scenario() {
     unset LAB_REMOTE_PART
   fi
   local log="$logs/${run/@/-}.log"
+  # a report of each test's outcome, for the names of what failed at the end
+  # of the CI output (scripts/failed-tests.py)
+  rm -f "$logs/${run/@/-}.xml"
+  export PYTEST_ADDOPTS="--junitxml=$PWD/$logs/${run/@/-}.xml"
   # keep the containers on failure long enough to print what went wrong;
   # --destroy=never also skips molecule's first destroy, so reset its state
   # (a stale "created" would skip create) and let lab/down.sh clean up below

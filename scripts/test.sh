@@ -75,6 +75,8 @@ echo "=== summary (wall time $SECONDS s)"
 printf '%s\n' "${summary[@]}"
 if ((${#failed[@]})); then
   echo "FAILED: ${failed[*]}"
+  # CI keeps only the tail of the output: the lab tests that failed, by name
+  ((lab_rc == 0)) || .venv/bin/python scripts/failed-tests.py .build/lab-logs/*.xml
   exit 1
 fi
 echo "all test steps passed"
