@@ -41,7 +41,11 @@ import hashlib
 import re
 import socket
 
-from ansible_collections.hacluster.pacemaker.plugins.module_utils._validate import show
+from ansible_collections.hacluster.pacemaker.plugins.module_utils._validate import (
+    TICKET_NAME,
+    is_port,
+    show,
+)
 
 # ---------------------------------------------------------------- constants
 
@@ -98,7 +102,6 @@ MULTI_KEYS = ("attr-prereq",)
 TICKET_INDENT = "  "  # what pcs uses (pcs/lib/booth/config_parser.py)
 
 # Our own (stricter) rules.
-TICKET_NAME_RE = re.compile(r"^[a-zA-Z0-9-]{1,63}\Z")  # pcs's rule
 _DURATION_RE = re.compile(r"^([0-9]+)(ms)?\Z")
 _MAX_DURATION_MS = 2**31 - 1  # booth stores durations as int milliseconds
 DURATION_RULE = (
@@ -844,7 +847,7 @@ def ticket_errors(name, options, peer_count=None, defaults=None):
     of a preceding __defaults__ ticket."""
     errors = []
     where = "ticket %r" % (str(name),)
-    if name != DEFAULTS_TICKET and not TICKET_NAME_RE.match(str(name)):
+    if name != DEFAULTS_TICKET and not TICKET_NAME.match(str(name)):
         errors.append("%s: the name must be 1-63 characters from a-z, A-Z, 0-9 and '-'" % where)
     for key in sorted(options):
         if key not in TICKET_KEYS:
@@ -975,7 +978,7 @@ def validate(config, allow_hostnames=False, extra_keys=()):
         if rule:
             pass
         elif ln.key == "port":
-            if not re.match(r"^[0-9]+\Z", val) or not 1 <= int(val) <= 65535:
+            if not re.match(r"^[0-9]+\Z", val) or not is_port(val):
                 rule = "an integer from 1 to 65535"
             elif i > first_peer:
                 rule = "above all site/arbitrator lines (booth ignores it for the peers before it)"

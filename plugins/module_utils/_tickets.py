@@ -12,8 +12,6 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import re
-
 from ansible_collections.hacluster.pacemaker.plugins.module_utils import _validate as v
 from ansible_collections.hacluster.pacemaker.plugins.module_utils._cib import (
     at_least,
@@ -26,7 +24,6 @@ try:
 except ImportError:  # pragma: no cover - reported by the module
     etree = None
 
-TICKET_NAME = re.compile(r"^[a-zA-Z0-9-]{1,63}\Z")  # pcs's rule
 LOSS_POLICIES = ("stop", "demote", "fence", "freeze")
 ROLES = ("Started", "Stopped", "Promoted", "Unpromoted", "Master", "Slave")
 RESOURCE_TAGS = ("primitive", "group", "clone", "master", "bundle")
@@ -45,15 +42,6 @@ def cib_role(cib, role):
     if at_least(schema_version(cib), NEW_ROLES_SCHEMA):
         return role
     return _LEGACY_ROLES.get(role, role)
-
-
-def check_ticket_name(option, name):
-    if not TICKET_NAME.match(name or ""):
-        return (
-            "%s: '%s' is not a valid ticket name: use 1-63 characters from a-z, A-Z, 0-9 and '-'"
-            % (option, name)
-        )
-    return None
 
 
 def ticket_state(cib, name):
@@ -98,7 +86,7 @@ def constraint_facts(con):
 
 
 def validate_item(item, label):
-    errors = v.collect(check_ticket_name(label + "name", item["name"]))
+    errors = v.collect(v.check_ticket_name(label + "name", item["name"]))
     for i, con in enumerate(item.get("constraints") or ()):
         where = "%sconstraints[%d]" % (label, i)
         if bool(con.get("resource")) == bool(con.get("resources")):

@@ -11,6 +11,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import base64
+import binascii
 import re
 
 # XML NCName as pcs checks it (pcs/lib/pacemaker/values.py)
@@ -107,6 +109,31 @@ def check_port(option, value):
             value,
         )
     return None
+
+
+def is_port(value):
+    return value is not None and check_port("port", value) is None
+
+
+TICKET_NAME = re.compile(r"^[a-zA-Z0-9-]{1,63}\Z")  # pcs's rule
+
+
+def check_ticket_name(option, name):
+    if not isinstance(name, str) or not TICKET_NAME.match(name):
+        return (
+            "%s: '%s' is not a valid ticket name: use 1-63 characters from a-z, A-Z, 0-9 and '-'"
+            % (option, name)
+        )
+    return None
+
+
+def b64_key(text):
+    """The bytes of a key given base64-encoded, whitespace (such as the
+    wrapping `base64` prints) ignored; None when it is not base64."""
+    try:
+        return base64.b64decode("".join(str(text).split()), validate=True)
+    except (binascii.Error, ValueError):
+        return None
 
 
 def interval_ms(value):

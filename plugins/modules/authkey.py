@@ -124,15 +124,13 @@ path:
   type: str
 """
 
-import base64
-import binascii
 import grp
 import hashlib
 import os
 import pwd
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.hacluster.pacemaker.plugins.module_utils import _files
+from ansible_collections.hacluster.pacemaker.plugins.module_utils import _files, _validate
 
 
 def random_key(size):
@@ -177,10 +175,8 @@ def main():
     errors = []
     wanted = None
     if p["content"] is not None:
-        try:
-            # base64 as `base64` prints it, wrapped at 76 columns, is fine too
-            wanted = base64.b64decode("".join(p["content"].split()), validate=True)
-        except (binascii.Error, ValueError):
+        wanted = _validate.b64_key(p["content"])
+        if wanted is None:
             errors.append("content: not valid base64 (give the key base64-encoded)")
     elif p["generate"]:
         if not (

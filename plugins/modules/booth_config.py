@@ -250,8 +250,8 @@ def _plan_config(old_text, p):
     broken = bc.member_errors(p["sites"], p["arbitrators"], p["authfile"], p["allow_hostnames"])
     if broken:
         return old_text, broken
-    if not 1 <= p["port"] <= 65535:
-        return old_text, ["port: '%s' is not a valid port number: use 1 to 65535" % p["port"]]
+    if _validate.check_port("port", p["port"]):
+        return old_text, [_validate.check_port("port", p["port"])]
     globals_ = dict(transport=p["transport"], port=str(p["port"]), authfile=p["authfile"])
     if old_text is None:
         config = bc.build(p["sites"], p["arbitrators"], **globals_)
