@@ -266,6 +266,50 @@ def same_file(named, config_file):
     return named == config_file or _files.resolve(named) == _files.resolve(config_file)
 
 
+def _address_key(address):
+    try:
+        return ipaddress.ip_address(address).packed
+    except ValueError:
+        return address.lower()
+
+
+def port_clashes(config_file, addresses, port):
+    """What refuses this formation's port: another booth config beside this
+    one (another instance, /etc/booth/NAME.conf) with the same port and an
+    address in common. boothd binds its own address and the port, so on the
+    host that holds that address the second daemon cannot start; found only
+    after booth.conf was written and booth restarted, it would leave that
+    member out of its formation."""
+    directory = os.path.dirname(config_file) or "."
+    try:
+        names = sorted(os.listdir(directory))
+    except OSError:
+        return []  # a new directory: nothing beside it yet
+    mine = set(_address_key(a) for a in addresses)
+    errors = []
+    for name in names:
+        other = os.path.join(directory, name)
+        if not name.endswith(".conf") or same_file(other, config_file):
+            continue
+        try:
+            config = bc.parse(_files.read_regular(other)[1].decode("utf-8"))
+        except (OSError, UnicodeDecodeError):
+            continue  # not a config booth could load either
+        if bc.syntax_errors(config, extra_keys=("enable-authfile",)):
+            continue
+        if int(bc.get_global(config, "port", bc.DEFAULT_PORT)) != int(port):
+            continue
+        shared = [a for _kind, a in bc.peers(config) if _address_key(a) in mine]
+        if shared:
+            errors.append(
+                "port: %s is also the port of booth instance '%s' (%s), which has %s too; "
+                "boothd binds its address and port, so the second daemon on that host could "
+                "not start: give this formation another port"
+                % (port, name[: -len(".conf")], other, ", ".join(shared))
+            )
+    return errors
+
+
 def plan_site_group(plan, instance, config_file, ip, state="present"):
     """The booth IP + booth-site service group of one site cluster, as
     ``pcs booth create ip`` makes it (booth-<instance>-group/-ip/-service).

@@ -43,7 +43,6 @@ import socket
 
 from ansible_collections.hacluster.pacemaker.plugins.module_utils._validate import (
     TICKET_NAME,
-    is_port,
     show,
 )
 
@@ -978,7 +977,8 @@ def validate(config, allow_hostnames=False, extra_keys=()):
         if rule:
             pass
         elif ln.key == "port":
-            if not re.match(r"^[0-9]+\Z", val) or not is_port(val):
+            # booth's own reading of the file (leading zeros are fine there)
+            if not re.match(r"^[0-9]+\Z", val) or not 1 <= int(val) <= 65535:
                 rule = "an integer from 1 to 65535"
             elif i > first_peer:
                 rule = "above all site/arbitrator lines (booth ignores it for the peers before it)"

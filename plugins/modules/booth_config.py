@@ -250,8 +250,13 @@ def _plan_config(old_text, p):
     broken = bc.member_errors(p["sites"], p["arbitrators"], p["authfile"], p["allow_hostnames"])
     if broken:
         return old_text, broken
-    if _validate.check_port("port", p["port"]):
-        return old_text, [_validate.check_port("port", p["port"])]
+    broken = _validate.collect(_validate.check_port("port", p["port"])) or _booth.port_clashes(
+        p["config_file"] or _booth.config_path(p["instance"]),
+        p["sites"] + p["arbitrators"],
+        p["port"],
+    )
+    if broken:
+        return old_text, broken
     globals_ = dict(transport=p["transport"], port=str(p["port"]), authfile=p["authfile"])
     if old_text is None:
         config = bc.build(p["sites"], p["arbitrators"], **globals_)
