@@ -32,6 +32,7 @@ declare -A LAB_KIND=(
   [node1]=node [node2]=node [remote1]=remote [guest1]=remote
   [sitea1]=node [siteb1]=node [arbitrator1]=node
   [node3]=node [node4]=node [remote2]=remote [guest2]=remote
+  [sitea2]=node [siteb2]=node [arbitrator2]=node
 )
 declare -A LAB_IP=(
   [node1]=$LAB_PREFIX.11 [node2]=$LAB_PREFIX.12
@@ -39,11 +40,12 @@ declare -A LAB_IP=(
   [siteb1]=$LAB_PREFIX.31 [sitea1]=$LAB_PREFIX.32 [arbitrator1]=$LAB_PREFIX.41
   [node3]=$LAB_PREFIX.13 [node4]=$LAB_PREFIX.14
   [remote2]=$LAB_PREFIX.23 [guest2]=$LAB_PREFIX.24
+  [sitea2]=$LAB_PREFIX.33 [siteb2]=$LAB_PREFIX.34 [arbitrator2]=$LAB_PREFIX.42
 )
 # The pcs clusters of the lab: name -> nodes (the first one runs the setup).
 declare -A LAB_CLUSTERS=(
   [cluster-a]="node1 node2" [site-a]="sitea1" [cluster-b]="siteb1"
-  [cluster-c]="node3 node4"
+  [cluster-c]="node3 node4" [site-a2]="sitea2" [cluster-b2]="siteb2"
 )
 # The bench cluster (benchmarks/run.py --only live|scale): its own hosts, so a
 # benchmark never touches the standard lab. bench1 is the one-node cluster
@@ -74,13 +76,15 @@ LAB_ALL_HOSTS=(node1 node2 remote1 guest1 sitea1 siteb1 arbitrator1)
 # that lab/test.sh runs the remote scenario's tests in two halves side by
 # side; not in 'all' (the adopt scenario's lab), removed by down.sh all.
 LAB_REMOTE_B_HOSTS=(node3 node4 remote2 guest2)
+# The same for the geo scenario (sites sitea2, siteb2; arbitrator2).
+LAB_GEO_B_HOSTS=(sitea2 siteb2 arbitrator2)
 # Every host the lab knows (standard and bench), for the /etc/hosts entries.
-LAB_KNOWN_HOSTS=("${LAB_ALL_HOSTS[@]}" "${LAB_REMOTE_B_HOSTS[@]}" bench1)
+LAB_KNOWN_HOSTS=("${LAB_ALL_HOSTS[@]}" "${LAB_REMOTE_B_HOSTS[@]}" "${LAB_GEO_B_HOSTS[@]}" bench1)
 for ((lab_i = 1; lab_i <= LAB_BENCH_MAX; lab_i++)); do LAB_KNOWN_HOSTS+=("rnode$lab_i"); done
 unset lab_i
 
 # lab_selection SEL: the hosts of a selection of up.sh/down.sh, one per line
-# (base|remote|remote-b|geo|all|bench|scale:N, 1 <= N <= LAB_BENCH_MAX); fails otherwise.
+# (base|remote|remote-b|geo|geo-b|all|bench|scale:N, 1 <= N <= LAB_BENCH_MAX); fails otherwise.
 lab_selection() {
   local i n
   case $1 in
@@ -88,6 +92,7 @@ lab_selection() {
     remote) printf '%s\n' node1 node2 remote1 guest1 ;;
     remote-b) printf '%s\n' "${LAB_REMOTE_B_HOSTS[@]}" ;;
     geo)    printf '%s\n' sitea1 siteb1 arbitrator1 ;;
+    geo-b)  printf '%s\n' "${LAB_GEO_B_HOSTS[@]}" ;;
     all)    printf '%s\n' "${LAB_ALL_HOSTS[@]}" ;;
     bench)  echo bench1 ;;
     scale:*)
@@ -98,7 +103,7 @@ lab_selection() {
     *) return 1 ;;
   esac
 }
-LAB_SELECTIONS="base|remote|remote-b|geo|all|bench|scale:N (N = 1..$LAB_BENCH_MAX)"
+LAB_SELECTIONS="base|remote|remote-b|geo|geo-b|all|bench|scale:N (N = 1..$LAB_BENCH_MAX)"
 
 log()  { [[ -n "${LAB_VERBOSE:-}" ]] && echo "lab: $*" >&2; return 0; }
 say()  { echo "lab: $*" >&2; }

@@ -15,11 +15,12 @@ mkdir -p "$logs"
 source lab/lib.sh
 
 # The containers of each scenario (lab/up.sh's and lab/down.sh's selections).
-declare -A SELECTION=([remote]=remote [remote-b]=remote-b [geo]=geo [adopt]=all)
+declare -A SELECTION=([remote]=remote [remote-b]=remote-b [geo]=geo [geo-b]=geo-b [adopt]=all)
 hosts_of() {
   case ${SELECTION[$1]} in
     remote) echo node1 node2 remote1 guest1 ;;
     remote-b) echo "${LAB_REMOTE_B_HOSTS[*]}" ;;
+    geo-b) echo "${LAB_GEO_B_HOSTS[*]}" ;;
     geo) echo sitea1 siteb1 arbitrator1 ;;
     *) echo "${LAB_ALL_HOSTS[*]}" ;;
   esac
@@ -39,6 +40,12 @@ run_scenario() {
     export LAB_REMOTE_PART=a
   else
     unset LAB_REMOTE_PART
+  fi
+  # the same for geo and geo-b (extensions/molecule/geo/tests/conftest.py)
+  if [[ $scenario == geo && "+$group+" == *+geo-b+* ]]; then
+    export LAB_GEO_PART=a
+  else
+    unset LAB_GEO_PART
   fi
   local log="$logs/${run/@/-}.log"
   # a report of each test's outcome, for the names of what failed at the end
@@ -66,15 +73,16 @@ run_scenario() {
   return 1
 }
 
-# The remote, remote-b and geo scenarios use disjoint containers on one
-# network, and all mostly wait on Pacemaker, booth and timeouts: they run side
-# by side, remote and remote-b each with half of the remote scenario's tests.
+# The remote, remote-b, geo and geo-b scenarios use disjoint containers on
+# one network, and all mostly wait on Pacemaker, booth and timeouts: they run
+# side by side, remote and remote-b each with half of the remote scenario's
+# tests, geo and geo-b each with half of the geo scenario's.
 # adopt uses every container; the older suites reuse the remote names.
 # One boot per suite: a scenario's destroy keeps the containers and resets
 # them (lab/reset.sh, LAB_KEEP=1) while a later group runs on the same suite;
 # the last group of a suite removes them.
 groups=("$@")
-((${#groups[@]})) || groups=(remote+remote-b+geo adopt remote@bookworm remote@bullseye)
+((${#groups[@]})) || groups=(remote+remote-b+geo+geo-b adopt remote@bookworm remote@bullseye)
 suite_of() { [[ $1 == *@* ]] && echo "${1##*@}" || echo default; }
 failed=()
 for ((g = 0; g < ${#groups[@]}; g++)); do

@@ -1,6 +1,8 @@
-"""The geo scenario's members and addresses, read from lab/inventory/geo.yml,
-and the lab test kit (tests/labkit.py) bound to that inventory."""
+"""The geo scenario's members and addresses, read from lab/inventory/geo.yml
+(or the second geo set's, LAB_GEO_INVENTORY=geo-b), and the lab test kit
+(tests/labkit.py) bound to that inventory."""
 
+import os
 import sys
 from pathlib import Path
 
@@ -13,7 +15,8 @@ from labkit import host  # noqa: E402
 # what the scenario's tests take from here besides what is defined below
 __all__ = ["CONF", "host"]
 
-INVENTORY = labkit.inventory("geo")
+SELECTION = os.environ.get("LAB_GEO_INVENTORY", "geo")
+INVENTORY = labkit.inventory(SELECTION)
 SITE_A, SITE_B = INVENTORY.hosts("geo_site_a")[0], INVENTORY.hosts("geo_site_b")[0]
 ARBITRATOR = INVENTORY.hosts("geo_arbitrators")[0]
 SITES = (SITE_A, SITE_B)
@@ -51,7 +54,7 @@ def wait_for(what, expected, timeout=90):
 def play(playbook, *layers, extra_vars=(), check=False):
     """A playbook (under playbooks/, or a path) on the geo inventory, with more
     inventory layers after it (as lab/inventory/adopt.yml layers on geo.yml)."""
-    inv = labkit.inventory("geo", *(str(p) for p in layers)) if layers else INVENTORY
+    inv = labkit.inventory(SELECTION, *(str(p) for p in layers)) if layers else INVENTORY
     return labkit.play(playbook, inv, extra_vars, check=check)
 
 

@@ -23,6 +23,7 @@ from geo_lab import (
     IP_A,
     KEY,
     MEMBERS,
+    SELECTION,
     SITE_A,
     SITE_B,
     SITES,
@@ -57,7 +58,7 @@ def converged(extra_vars=()):
 
 
 def test_first_converge_cut_after_every_change():
-    labkit.reset_lab("geo", SITES)
+    labkit.reset_lab(SELECTION, SITES)
     # as the scenario's create.yml: the arbitrator gets no high-availability service
     labkit.sh(
         ARBITRATOR,
