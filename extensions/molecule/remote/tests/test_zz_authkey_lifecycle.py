@@ -14,6 +14,7 @@ from remote_lab import (
     REMOTE_HOSTS,
     fingerprints,
     host,
+    no_change,
     run_playbook,
     wait_online,
     wait_until,
@@ -21,6 +22,7 @@ from remote_lab import (
 
 NODES = ALL_HOSTS
 REMOTE = REMOTE_HOSTS
+ROTATED_SIZE = 2048  # not the role's default (4096)
 
 
 def test_different_key_is_detected_and_repaired():
@@ -74,7 +76,10 @@ def test_rotation_moves_no_resource():
     dummy_ops, conn_ops = operations("remote1-dummy", "remote1"), operations("remote1")
     pids = {h: host(h).check_output("systemctl show -p MainPID pacemaker_remote") for h in REMOTE}
 
-    result = run_playbook("pacemaker_remote_authkey_rotate=true")
+    # pacemaker_remote_authkey_size is read when a key is generated: here
+    result = run_playbook(
+        "pacemaker_remote_authkey_rotate=true", "pacemaker_remote_authkey_size=%d" % ROTATED_SIZE
+    )
     assert result.rc == 0, result.tail()
     assert operations("remote1-dummy", "remote1") == dummy_ops
     assert operations("remote1") != conn_ops  # it moved: a new TLS session, with the new key
@@ -84,7 +89,7 @@ def test_rotation_moves_no_resource():
     after = fingerprints()
     assert len(set(after.values())) == 1, after
     assert set(after.values()) != before
-    assert host("node1").file(AUTHKEY).size == 4096
+    assert {h: host(h).file(AUTHKEY).size for h in NODES} == dict.fromkeys(NODES, ROTATED_SIZE)
     new_b64 = node1.check_output(f"base64 -w0 {AUTHKEY}")
     assert new_b64[:64] not in result.output
     assert wait_online(NODES, timeout=120)
@@ -103,3 +108,9 @@ def test_rotation_moves_no_resource():
         )
 
     assert wait_until(dummy_back, timeout=120)
+
+    # a key in place of another size than the default is kept: no rotation
+    # without asking (and no change at all)
+    again = run_playbook()
+    assert no_change(again), again.changed_tasks()
+    assert fingerprints() == after
