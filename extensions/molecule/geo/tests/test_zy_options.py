@@ -19,6 +19,7 @@ import json
 import labkit
 from geo_lab import (
     ARBITRATOR,
+    ARBITRATOR_IP,
     CONF,
     INVENTORY,
     IP_A,
@@ -44,6 +45,8 @@ DEFAULTS = {
     "booth_key_group": "haclient",
     "booth_key_size": 64,
     "booth_firewall_zone": "",
+    "booth_allow_hostnames": False,
+    "booth_arbitrators": [ARBITRATOR_IP],
 }
 PHASES = {
     "set": {
@@ -67,7 +70,12 @@ PHASES = {
     # zone opens (high-availability): rules in a zone that holds no
     # interface would leave another port closed to the peers.
     "no authfile": {"booth_use_authfile": False, "booth_firewall_zone": "internal"},
-    "zone changed": {"booth_firewall_zone": "work"},
+    # and the arbitrator by its host name, which booth resolves at start
+    "zone changed": {
+        "booth_firewall_zone": "work",
+        "booth_allow_hostnames": True,
+        "booth_arbitrators": [ARBITRATOR],
+    },
     "default": {},
 }
 SWITCHES_OFF = {
@@ -118,6 +126,7 @@ def runs_as_declared(phase, holder):
     for m in MEMBERS:
         conf = booth_conf(m)
         assert conf.get("port", ["9929"]) == [str(port)], (m, conf)
+        assert conf["arbitrator"] == wanted["booth_arbitrators"], (m, conf)
         if wanted["booth_use_authfile"]:
             assert conf.get("authfile") == [wanted["booth_authfile"]], (m, conf)
             key = host(m).file(wanted["booth_authfile"])
