@@ -10,6 +10,7 @@ __metaclass__ = type
 import ipaddress
 import os
 import re
+import tempfile
 import time
 
 from ansible_collections.hacluster.pacemaker.plugins.module_utils import _booth_conf as bc
@@ -149,6 +150,79 @@ def plan_config(text, items, option="tickets"):
             for e in bc.syntax_errors(bc.parse(new), extra_keys=("enable-authfile",))
         ]
     return new, errors
+
+
+# A config that only booth builds knowing AUTHFILE_SWITCH can read, the line
+# on line 4 (booth 1.0 builds name no keyword: "Unexpected keyword in config
+# file line 4"); documentation addresses: no host finds itself in them
+_SWITCH_PROBE = (
+    'site = 192.0.2.1\nsite = 192.0.2.2\narbitrator = 192.0.2.3\n%s = yes\nticket = "probe"\n'
+    % bc.AUTHFILE_SWITCH
+)
+_REFUSED_SWITCH = re.compile(
+    r'Unexpected keyword (?:"%s" )?in config file line 4\b' % bc.AUTHFILE_SWITCH
+)
+# booth parses its config at once; what it does next with a config it is no
+# member of differs (1.2 exits 7, 1.0 waits), so a wait this long means read
+SWITCH_PROBE_SECONDS = 3
+
+
+def authfile_switch(run, command="boothd"):
+    """Whether this host's booth uses its authfile only with `enable-authfile
+    = yes` (True: RHEL's builds since CVE-2022-2553, where pcs reports
+    BoothAuthfileNotUsed without it) or refuses that line (False: upstream
+    booth, which uses the authfile always). Asked of the installed booth
+    itself, which parses a config holding the line (`boothd status`, bounded
+    in time), not guessed from the distribution. None when booth cannot be
+    asked or refuses the probe for another reason."""
+    fd, path = tempfile.mkstemp(prefix="hacluster-booth-probe-", suffix=".conf")
+    try:
+        os.write(fd, _SWITCH_PROBE.encode("ascii"))
+        os.close(fd)
+        rc, out, err = run(
+            ["timeout", "-k", "2", str(SWITCH_PROBE_SECONDS), command, "status", "-c", path]
+        )
+    except OSError:
+        return None
+    finally:
+        os.unlink(path)
+    answer = "%s %s" % (_text(out), _text(err))
+    if _REFUSED_SWITCH.search(answer):
+        return False
+    if rc in (126, 127) or "cannot read config" in answer or "Unexpected keyword" in answer:
+        return None
+    return True
+
+
+def _text(data):
+    return data.decode("utf-8", "replace") if isinstance(data, bytes) else data or ""
+
+
+def plan_authfile_switch(config, switch):
+    """Make booth.conf's enable-authfile line what this host's booth needs
+    (switch from authfile_switch): yes beside an authfile where booth needs
+    it, none where booth refuses it (upstream booth would not start with it),
+    as it is where booth could not be asked. Returns whether booth will use
+    the authfile (None: unknown)."""
+    if switch is False:
+        bc.set_global(config, bc.AUTHFILE_SWITCH, None)
+    elif switch and bc.authfile(config) is not None:
+        bc.set_global(config, bc.AUTHFILE_SWITCH, "yes")
+    return authfile_in_force(config, switch)
+
+
+def authfile_in_force(config, switch):
+    """Whether booth will use the authfile of this config, on a host whose
+    booth needs enable-authfile (switch True), refuses it (False: upstream
+    booth would not even read a config holding it) or could not be asked
+    (None: unknown, unless there is no authfile at all)."""
+    if bc.authfile(config) is None:
+        return False
+    if switch is None:
+        return None
+    if switch is False:
+        return bc.get_global(config, bc.AUTHFILE_SWITCH) is None
+    return bc.get_global(config, bc.AUTHFILE_SWITCH) == "yes"
 
 
 class Client:

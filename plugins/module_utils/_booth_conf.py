@@ -80,6 +80,12 @@ GLOBAL_ORDER = (
     "arbitrator-user",
     "arbitrator-group",
 )
+# RHEL's booth builds (since CVE-2022-2553) use the authfile only when this
+# line says yes; upstream booth refuses the keyword (_booth.authfile_switch
+# asks the installed booth which one it is). pcs writes it below authfile.
+AUTHFILE_SWITCH = "enable-authfile"
+_AFTER_AUTHFILE = GLOBAL_ORDER.index("authfile") + 1
+_SETTABLE = GLOBAL_ORDER[:_AFTER_AUTHFILE] + (AUTHFILE_SWITCH,) + GLOBAL_ORDER[_AFTER_AUTHFILE:]
 PEER_KEYS = ("site", "arbitrator")
 GLOBAL_KEYS = GLOBAL_ORDER + PEER_KEYS + ("ticket",)
 # Ticket options, also the fixed order in which new option lines are written
@@ -254,7 +260,7 @@ def _find_block(config, name):
 
 def global_options(config):
     """Single-valued global options as a dict (the last line wins, as in booth)."""
-    return dict((ln.key, ln.value) for _i, ln in _options(config) if ln.key in GLOBAL_ORDER)
+    return dict((ln.key, ln.value) for _i, ln in _options(config) if ln.key in _SETTABLE)
 
 
 def get_global(config, key, default=None):
@@ -379,7 +385,7 @@ def set_global(config, key, value):
     A 'port' line found below a peer is moved up, because booth ignores it
     for the peers above it.
     """
-    if key not in GLOBAL_ORDER:
+    if key not in _SETTABLE:
         raise ValueError("%r is not a single-valued global booth option" % (key,))
     found = [i for i, ln in _options(config) if ln.key == key]
     if value is None:
@@ -394,9 +400,9 @@ def set_global(config, key, value):
         return True
     _delete(config, found)
     body = _first_body_line(config)
-    rank = GLOBAL_ORDER.index(key)
-    head = [(i, ln) for i, ln in _options(config)[:] if i < body and ln.key in GLOBAL_ORDER]
-    later = [i for i, ln in head if GLOBAL_ORDER.index(ln.key) > rank]
+    rank = _SETTABLE.index(key)
+    head = [(i, ln) for i, ln in _options(config)[:] if i < body and ln.key in _SETTABLE]
+    later = [i for i, ln in head if _SETTABLE.index(ln.key) > rank]
     if later:
         where = later[0]
     elif head:

@@ -102,13 +102,15 @@ def _printable(text):
     return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
-def booth_config_facts(path, text):
-    """{path, checksum, tickets: [{name, options}], error} of one booth.conf
-    text (read with surrogateescape, so the checksum is of the file's bytes)."""
+def booth_config_facts(path, text, switch=None):
+    """{path, checksum, tickets: [{name, options}], authfile_in_force, error}
+    of one booth.conf text (read with surrogateescape, so the checksum is of
+    the file's bytes); switch: _booth.authfile_switch() of this host."""
     config = bc.parse(text)
     return {
         "path": path,
         "checksum": bc.checksum(text),
+        "authfile_in_force": _booth.authfile_in_force(config, switch),
         "tickets": [
             {
                 "name": _printable(name),
@@ -244,7 +246,7 @@ def facts(cib, monitor=None, leaders=None, booth_configs=()):
     }
 
 
-def read_booth_configs(paths):
+def read_booth_configs(paths, switch=None):
     """booth_config_facts() of each file; one that cannot be read is
     reported (checksum null, error set), not fatal: it is a health check."""
     configs = []
@@ -256,6 +258,7 @@ def read_booth_configs(paths):
                 {
                     "path": path,
                     "checksum": None,
+                    "authfile_in_force": None,
                     "tickets": [],
                     "error": "cannot read %s: %s" % (path, exc.strerror),
                 }
@@ -264,7 +267,7 @@ def read_booth_configs(paths):
         # booth reads bytes: a byte that is not UTF-8 (say, Latin-1 in a
         # comment) is no reason to fail a health check
         text = data.decode("utf-8", "surrogateescape")
-        configs.append(booth_config_facts(path, text))
+        configs.append(booth_config_facts(path, text, switch))
     return configs
 
 
@@ -319,7 +322,9 @@ def gather(cib, booth_config_files=(), booth=None, booth_command=None):
     the booth executable (None: looked up)."""
     tree = cib.read()
     monitor, monitor_error = monitor_of(cib)
-    configs = read_booth_configs(booth_config_files)
+    boothd = which("boothd") if booth_config_files else None
+    switch = _booth.authfile_switch(cib.run, boothd) if boothd else None
+    configs = read_booth_configs(booth_config_files, switch)
     use_booth = cib.live if booth is None else booth
     leaders, booth_error = {}, None
     if use_booth:

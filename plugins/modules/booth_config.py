@@ -21,6 +21,11 @@ description:
   - With O(site_ip) on a site cluster, also creates the resource group that runs booth there, an
     C(ocf:heartbeat:IPaddr2) floating IP plus C(ocf:pacemaker:booth-site), with the ids, attributes and
     operations C(pcs booth create ip) writes (C(booth-<instance>-group), C(-ip), C(-service)).
+  - The authfile in force. RHEL's booth builds (since CVE-2022-2553) use the authfile only when booth.conf
+    also says C(enable-authfile = yes), which upstream booth refuses as an unknown keyword (pcs handles it
+    with C(pcs booth enable-authfile)). The module asks the installed booth which kind it is (C(boothd status)
+    on a probe config) and writes the line beside an authfile where booth needs it, removes it where booth
+    refuses it, and leaves it as it is where no booth can be asked. RV(authfile_in_force) tells the result.
 author:
   - hacluster.pacemaker contributors (@hacluster)
 extends_documentation_fragment:
@@ -120,6 +125,13 @@ config_changed:
   description: Whether booth.conf changed (restart booth to apply it).
   returned: always
   type: bool
+authfile_in_force:
+  description:
+    - Whether the booth installed here will use the authfile of this booth.conf; V(false) when there is none, or
+      when this booth needs C(enable-authfile = yes) and the file has no authfile; null when no booth could be asked.
+  returned: when O(manage) contains V(config) and O(state=present)
+  type: bool
+  sample: true
 site_group:
   description: Id of the booth resource group and its IP.
   returned: when O(site_ip) is given
@@ -171,7 +183,13 @@ def main():
                 lock = _files.lock_for(path, "config_file")
             old_text = _booth.read_config(conf, missing_ok=True)
             if p["state"] == "present":
-                new_text, errors = _plan_config(old_text, p)
+                boothd = module.get_bin_path("boothd")
+                switch = (
+                    _booth.authfile_switch(_module.ansible_runner(module), boothd)
+                    if boothd
+                    else None
+                )
+                new_text, errors, values["authfile_in_force"] = _plan_config(old_text, p, switch)
                 if errors:
                     module.fail_json(msg="; ".join(errors), errors=errors)
         _apply(module, p, values, conf, old_text, new_text)
@@ -235,9 +253,11 @@ def _apply(module, p, values, conf, old_text, new_text):
 BOOTH_DEFAULTS = {"transport": "UDP", "port": str(bc.DEFAULT_PORT)}
 
 
-def _plan_config(old_text, p):
-    """booth.conf with the requested globals and peers, and what booth or our
-    rules would refuse. A file booth would reject is never rewritten."""
+def _plan_config(old_text, p, switch=None):
+    """booth.conf with the requested globals and peers, what booth or our
+    rules would refuse, and whether booth will use the authfile (switch:
+    whether this host's booth needs enable-authfile, _booth.authfile_switch).
+    A file booth would reject is never rewritten."""
     broken = _validate.collect(
         *(
             [_validate.check_line("sites", a) for a in p["sites"]]
@@ -246,28 +266,32 @@ def _plan_config(old_text, p):
         )
     )
     if broken:
-        return old_text, broken
+        return old_text, broken, None
     broken = bc.member_errors(p["sites"], p["arbitrators"], p["authfile"], p["allow_hostnames"])
     if broken:
-        return old_text, broken
+        return old_text, broken, None
     broken = _validate.collect(_validate.check_port("port", p["port"])) or _booth.port_clashes(
         p["config_file"] or _booth.config_path(p["instance"]),
         p["sites"] + p["arbitrators"],
         p["port"],
     )
     if broken:
-        return old_text, broken
+        return old_text, broken, None
     globals_ = dict(transport=p["transport"], port=str(p["port"]), authfile=p["authfile"])
     if old_text is None:
         config = bc.build(p["sites"], p["arbitrators"], **globals_)
     else:
         config = bc.parse(old_text)
-        broken = bc.syntax_errors(config, extra_keys=("enable-authfile",))
+        broken = bc.syntax_errors(config, extra_keys=(bc.AUTHFILE_SWITCH,))
         if broken:
-            return old_text, [
-                "config_file: booth would reject the current file, refusing to "
-                "edit it: " + "; ".join(broken)
-            ]
+            return (
+                old_text,
+                [
+                    "config_file: booth would reject the current file, refusing to "
+                    "edit it: " + "; ".join(broken)
+                ],
+                None,
+            )
         for key, value in globals_.items():
             # pcs booth setup writes no transport or port line: booth's defaults
             # (UDP, 9929) need none, and adding them would restart booth for nothing
@@ -275,10 +299,11 @@ def _plan_config(old_text, p):
                 continue
             bc.set_global(config, key, value)
         bc.set_peers(config, p["sites"], p["arbitrators"])
+    in_force = _booth.plan_authfile_switch(config, switch)
     errors = bc.validate(
-        config, allow_hostnames=p["allow_hostnames"], extra_keys=("enable-authfile",)
+        config, allow_hostnames=p["allow_hostnames"], extra_keys=(bc.AUTHFILE_SWITCH,)
     )
-    return bc.render(config), errors
+    return bc.render(config), errors, in_force
 
 
 if __name__ == "__main__":

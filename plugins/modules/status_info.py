@@ -277,12 +277,20 @@ booth_configs:
       description: The tickets of the file, in file order, each with C(name) and C(options) (as written, without defaults).
       type: list
       elements: dict
+    authfile_in_force:
+      description:
+        - Whether the booth installed here uses the file's authfile. V(false) when the file has none, or when this
+          booth needs C(enable-authfile = yes) (RHEL's builds since CVE-2022-2553) and the file does not say it, or
+          when this booth refuses that line (upstream booth) and the file has it. Null when no booth could be asked
+          (see M(hacluster.pacemaker.booth_config)) or the file could not be read.
+      type: bool
     error:
       description: Why the file could not be read, or null.
       type: str
   sample:
     - path: /etc/booth/booth.conf
       checksum: 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08
+      authfile_in_force: true
       tickets: [{name: apacheticket, options: {expire: "600"}}]
       error: null
 booth_error:
