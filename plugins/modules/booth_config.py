@@ -270,11 +270,7 @@ def _plan_config(old_text, p, switch=None):
     broken = bc.member_errors(p["sites"], p["arbitrators"], p["authfile"], p["allow_hostnames"])
     if broken:
         return old_text, broken, None
-    broken = _validate.collect(_validate.check_port("port", p["port"])) or _booth.port_clashes(
-        p["config_file"] or _booth.config_path(p["instance"]),
-        p["sites"] + p["arbitrators"],
-        p["port"],
-    )
+    broken = _validate.collect(_validate.check_port("port", p["port"]))
     if broken:
         return old_text, broken, None
     globals_ = dict(transport=p["transport"], port=str(p["port"]), authfile=p["authfile"])
@@ -299,6 +295,14 @@ def _plan_config(old_text, p, switch=None):
                 continue
             bc.set_global(config, key, value)
         bc.set_peers(config, p["sites"], p["arbitrators"])
+    # after the file's own problems, which are the first to fix
+    broken = _booth.port_clashes(
+        p["config_file"] or _booth.config_path(p["instance"]),
+        p["sites"] + p["arbitrators"],
+        p["port"],
+    )
+    if broken:
+        return old_text, broken, None
     in_force = _booth.plan_authfile_switch(config, switch)
     errors = bc.validate(
         config, allow_hostnames=p["allow_hostnames"], extra_keys=(bc.AUTHFILE_SWITCH,)
