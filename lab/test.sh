@@ -91,6 +91,14 @@ for ((g = 0; g < ${#groups[@]}; g++)); do
   export LAB_KEEP=0
   for later in "${groups[@]:g+1}"; do [[ $(suite_of "${later%%+*}") == "$suite" ]] && LAB_KEEP=1; done
   IFS=+ read -ra runs <<<"$group"
+  # the runs' lab/up.sh start side by side and would each count the kernel's
+  # inotify room for their own containers only: make room for all at once
+  count=0
+  for run in "${runs[@]}"; do
+    read -ra group_hosts <<<"$(hosts_of "${run%@*}")"
+    count=$((count + ${#group_hosts[@]}))
+  done
+  lab_inotify_room "$count"
   declare -A pids=()
   start=$SECONDS
   for run in "${runs[@]}"; do run_scenario "$run" & pids[$run]=$!; done
