@@ -225,6 +225,67 @@ def authfile_in_force(config, switch):
     return bc.get_global(config, bc.AUTHFILE_SWITCH) == "yes"
 
 
+BOOTH_DEFAULTS = {"transport": "UDP", "port": str(bc.DEFAULT_PORT)}
+
+
+def plan_globals(old_text, p, switch=None):
+    """booth_config's planner (p: its options): booth.conf with the
+    requested globals and peers, what booth or our rules would refuse, and
+    whether booth will use the authfile (switch: whether this host's booth
+    needs enable-authfile, authfile_switch). A file booth would reject is
+    never rewritten. (plan_config is booth_ticket's, for the tickets.)"""
+    broken = _validate.collect(
+        *(
+            [_validate.check_line("sites", a) for a in p["sites"]]
+            + [_validate.check_line("arbitrators", a) for a in p["arbitrators"]]
+            + [_validate.check_line("authfile", p["authfile"])]
+        )
+    )
+    if broken:
+        return old_text, broken, None
+    broken = bc.member_errors(p["sites"], p["arbitrators"], p["authfile"], p["allow_hostnames"])
+    if broken:
+        return old_text, broken, None
+    broken = _validate.collect(_validate.check_port("port", p["port"]))
+    if broken:
+        return old_text, broken, None
+    globals_ = dict(transport=p["transport"], port=str(p["port"]), authfile=p["authfile"])
+    if old_text is None:
+        config = bc.build(p["sites"], p["arbitrators"], **globals_)
+    else:
+        config = bc.parse(old_text)
+        broken = bc.syntax_errors(config, extra_keys=(bc.AUTHFILE_SWITCH,))
+        if broken:
+            return (
+                old_text,
+                [
+                    "config_file: booth would reject the current file, refusing to "
+                    "edit it: " + "; ".join(broken)
+                ],
+                None,
+            )
+        for key, value in globals_.items():
+            # pcs booth setup writes no transport or port line: booth's defaults
+            # (UDP, 9929) need none, and adding them would restart booth for nothing
+            if bc.get_global(config, key) is None and BOOTH_DEFAULTS.get(key) == value:
+                continue
+            bc.set_global(config, key, value)
+        bc.set_peers(config, p["sites"], p["arbitrators"])
+    # after the file's own problems, which are the first to fix
+    broken = port_clashes(
+        p["config_file"] or config_path(p["instance"]),
+        p["sites"] + p["arbitrators"],
+        p["port"],
+    )
+    if broken:
+        return old_text, broken, None
+    in_force = plan_authfile_switch(config, switch)
+    errors = bc.validate(
+        config, allow_hostnames=p["allow_hostnames"], extra_keys=(bc.AUTHFILE_SWITCH,)
+    )
+    return bc.render(config), errors, in_force
+
+
 class Client:
     """The booth client (``booth list|grant|revoke``) of one booth instance."""
 

@@ -146,7 +146,6 @@ from ansible_collections.hacluster.pacemaker.plugins.module_utils import (
     _booth,
     _files,
     _module,
-    _validate,
 )
 from ansible_collections.hacluster.pacemaker.plugins.module_utils import _booth_conf as bc
 from ansible_collections.hacluster.pacemaker.plugins.module_utils._cib import CibError
@@ -189,7 +188,9 @@ def main():
                     if boothd
                     else None
                 )
-                new_text, errors, values["authfile_in_force"] = _plan_config(old_text, p, switch)
+                new_text, errors, values["authfile_in_force"] = _booth.plan_globals(
+                    old_text, p, switch
+                )
                 if errors:
                     module.fail_json(msg="; ".join(errors), errors=errors)
         _apply(module, p, values, conf, old_text, new_text)
@@ -248,66 +249,6 @@ def _apply(module, p, values, conf, old_text, new_text):
         _module.commit_files(module, files)
     if module.check_mode:
         conf.discard()
-
-
-BOOTH_DEFAULTS = {"transport": "UDP", "port": str(bc.DEFAULT_PORT)}
-
-
-def _plan_config(old_text, p, switch=None):
-    """booth.conf with the requested globals and peers, what booth or our
-    rules would refuse, and whether booth will use the authfile (switch:
-    whether this host's booth needs enable-authfile, _booth.authfile_switch).
-    A file booth would reject is never rewritten."""
-    broken = _validate.collect(
-        *(
-            [_validate.check_line("sites", a) for a in p["sites"]]
-            + [_validate.check_line("arbitrators", a) for a in p["arbitrators"]]
-            + [_validate.check_line("authfile", p["authfile"])]
-        )
-    )
-    if broken:
-        return old_text, broken, None
-    broken = bc.member_errors(p["sites"], p["arbitrators"], p["authfile"], p["allow_hostnames"])
-    if broken:
-        return old_text, broken, None
-    broken = _validate.collect(_validate.check_port("port", p["port"]))
-    if broken:
-        return old_text, broken, None
-    globals_ = dict(transport=p["transport"], port=str(p["port"]), authfile=p["authfile"])
-    if old_text is None:
-        config = bc.build(p["sites"], p["arbitrators"], **globals_)
-    else:
-        config = bc.parse(old_text)
-        broken = bc.syntax_errors(config, extra_keys=(bc.AUTHFILE_SWITCH,))
-        if broken:
-            return (
-                old_text,
-                [
-                    "config_file: booth would reject the current file, refusing to "
-                    "edit it: " + "; ".join(broken)
-                ],
-                None,
-            )
-        for key, value in globals_.items():
-            # pcs booth setup writes no transport or port line: booth's defaults
-            # (UDP, 9929) need none, and adding them would restart booth for nothing
-            if bc.get_global(config, key) is None and BOOTH_DEFAULTS.get(key) == value:
-                continue
-            bc.set_global(config, key, value)
-        bc.set_peers(config, p["sites"], p["arbitrators"])
-    # after the file's own problems, which are the first to fix
-    broken = _booth.port_clashes(
-        p["config_file"] or _booth.config_path(p["instance"]),
-        p["sites"] + p["arbitrators"],
-        p["port"],
-    )
-    if broken:
-        return old_text, broken, None
-    in_force = _booth.plan_authfile_switch(config, switch)
-    errors = bc.validate(
-        config, allow_hostnames=p["allow_hostnames"], extra_keys=(bc.AUTHFILE_SWITCH,)
-    )
-    return bc.render(config), errors, in_force
 
 
 if __name__ == "__main__":
