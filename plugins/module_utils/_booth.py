@@ -103,7 +103,7 @@ def plan_config(text, items, option="tickets"):
     """New booth.conf text for items, and errors. Refuses a file booth would
     reject: a corrupted config is reported, never overwritten with a guess."""
     config = bc.parse(text)
-    broken = bc.syntax_errors(config, extra_keys=("enable-authfile",))
+    broken = bc.syntax_errors(config, extra_keys=(bc.AUTHFILE_SWITCH,))
     if broken:
         return text, [
             "config_file: booth would reject the current file, refusing to edit it: "
@@ -147,7 +147,7 @@ def plan_config(text, items, option="tickets"):
     if not errors:
         errors = [
             "config_file: " + e
-            for e in bc.syntax_errors(bc.parse(new), extra_keys=("enable-authfile",))
+            for e in bc.syntax_errors(bc.parse(new), extra_keys=(bc.AUTHFILE_SWITCH,))
         ]
     return new, errors
 
@@ -186,16 +186,12 @@ def authfile_switch(run, command="boothd"):
         return None
     finally:
         os.unlink(path)
-    answer = "%s %s" % (_text(out), _text(err))
+    answer = "%s %s" % (out, err)
     if _REFUSED_SWITCH.search(answer):
         return False
     if rc in (126, 127) or "cannot read config" in answer or "Unexpected keyword" in answer:
         return None
     return True
-
-
-def _text(data):
-    return data.decode("utf-8", "replace") if isinstance(data, bytes) else data or ""
 
 
 def plan_authfile_switch(config, switch):
@@ -401,13 +397,6 @@ def same_file(named, config_file):
     return named == config_file or _files.resolve(named) == _files.resolve(config_file)
 
 
-def _address_key(address):
-    try:
-        return ipaddress.ip_address(address).packed
-    except ValueError:
-        return address.lower()
-
-
 def port_clashes(config_file, addresses, port):
     """What refuses this formation's port: another booth config beside this
     one (another instance, /etc/booth/NAME.conf) with the same port and an
@@ -420,7 +409,7 @@ def port_clashes(config_file, addresses, port):
         names = sorted(os.listdir(directory))
     except OSError:
         return []  # a new directory: nothing beside it yet
-    mine = set(_address_key(a) for a in addresses)
+    mine = set(bc.address_key(a) for a in addresses)
     errors = []
     for name in names:
         other = os.path.join(directory, name)
@@ -430,11 +419,11 @@ def port_clashes(config_file, addresses, port):
             config = bc.parse(_files.read_regular(other)[1].decode("utf-8"))
         except (OSError, UnicodeDecodeError):
             continue  # not a config booth could load either
-        if bc.syntax_errors(config, extra_keys=("enable-authfile",)):
+        if bc.syntax_errors(config, extra_keys=(bc.AUTHFILE_SWITCH,)):
             continue
         if int(bc.get_global(config, "port", bc.DEFAULT_PORT)) != int(port):
             continue
-        shared = [a for _kind, a in bc.peers(config) if _address_key(a) in mine]
+        shared = [a for _kind, a in bc.peers(config) if bc.address_key(a) in mine]
         if shared:
             errors.append(
                 "port: %s is also the port of booth instance '%s' (%s), which has %s too; "

@@ -631,6 +631,12 @@ def _inet(addr):
     return None
 
 
+def address_key(addr):
+    """What makes two spellings of one member's address the same (booth
+    compares the addresses inet_pton gives; a host name by its letters)."""
+    return _inet(addr) or addr.lower()
+
+
 def _tokens(value):
     """strtok(value, " \\t") as booth splits handler and attr-prereq values."""
     return [t for t in re.split(r"[ \t]+", value) if t]
@@ -933,7 +939,7 @@ def member_errors(sites_, arbitrators, authfile=None, allow_hostnames=False):
                     "%s: '%s' is neither an IP address nor a host name (letters, digits, '.', '-')"
                     % (option, shown)
                 )
-            key = packed or addr.lower()
+            key = address_key(addr)
             if key in seen:
                 errors.append(
                     "%s: '%s' is the address '%s' already given; every member needs its own"
