@@ -550,6 +550,29 @@ def unprovoked_fences(nodes):
     return sorted(found, key=lambda event: str(event[3]))
 
 
+def split_by_part(variable, second_half):
+    """pytest_collection_modifyitems for a scenario's conftest.py whose tests
+    lab/test.sh runs in two halves on two container sets: with variable=a the
+    files not in second_half, with b those, unset all."""
+    import pytest
+
+    def modify(config, items):
+        part = os.environ.get(variable, "")
+        if part not in ("", "a", "b"):
+            raise pytest.UsageError("%s must be a, b or unset (is %r)" % (variable, part))
+        if not part:
+            return
+        keep, drop = [], []
+        for item in items:
+            second = item.path.name in second_half
+            (keep if second == (part == "b") else drop).append(item)
+        if drop:
+            config.hook.pytest_deselected(items=drop)
+            items[:] = keep
+
+    return modify
+
+
 def fence_guard(nodes):
     """A session fixture for a scenario's conftest.py: after its tests, no
     fence that no test expected (``expect_fence``) on these cluster nodes."""

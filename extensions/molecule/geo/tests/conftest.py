@@ -9,30 +9,16 @@ files that start from a converged formation and read where the ticket is
 instead of assuming it; the first half's files build on one another in file
 order. Unset: all."""
 
-import os
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[4] / "tests"))
 
 import labkit  # noqa: E402
-import pytest  # noqa: E402
 from geo_lab import SITES  # noqa: E402
 
 no_unprovoked_fence = labkit.fence_guard(SITES)
 SECOND_HALF = ("test_zy_options.py", "test_zz_cut_everywhere.py")
 
 
-def pytest_collection_modifyitems(config, items):
-    part = os.environ.get("LAB_GEO_PART", "")
-    if part not in ("", "a", "b"):
-        raise pytest.UsageError("LAB_GEO_PART must be a, b or unset (is %r)" % part)
-    if not part:
-        return
-    keep, drop = [], []
-    for item in items:
-        second = item.path.name in SECOND_HALF
-        (keep if second == (part == "b") else drop).append(item)
-    if drop:
-        config.hook.pytest_deselected(items=drop)
-        items[:] = keep
+pytest_collection_modifyitems = labkit.split_by_part("LAB_GEO_PART", SECOND_HALF)

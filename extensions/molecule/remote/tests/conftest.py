@@ -7,8 +7,6 @@ cluster A (extensions/molecule/remote), LAB_REMOTE_PART=b on cluster C
 half is the files that start from a converged lab or reset it themselves;
 the first half's files build on one another in file order. Unset: all."""
 
-import os
-
 import labkit
 import pytest
 from remote_lab import CLUSTER, NODE, host
@@ -17,19 +15,7 @@ no_unprovoked_fence = labkit.fence_guard(CLUSTER)
 SECOND_HALF = ("test_zzzy_options.py", "test_zzzz_cut_everywhere.py")
 
 
-def pytest_collection_modifyitems(config, items):
-    part = os.environ.get("LAB_REMOTE_PART", "")
-    if part not in ("", "a", "b"):
-        raise pytest.UsageError("LAB_REMOTE_PART must be a, b or unset (is %r)" % part)
-    if not part:
-        return
-    keep, drop = [], []
-    for item in items:
-        second = item.path.name in SECOND_HALF
-        (keep if second == (part == "b") else drop).append(item)
-    if drop:
-        config.hook.pytest_deselected(items=drop)
-        items[:] = keep
+pytest_collection_modifyitems = labkit.split_by_part("LAB_REMOTE_PART", SECOND_HALF)
 
 
 @pytest.fixture(scope="session")
