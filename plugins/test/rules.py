@@ -12,10 +12,6 @@ from ansible_collections.hacluster.pacemaker.plugins.module_utils import _files
 from ansible_collections.hacluster.pacemaker.plugins.module_utils import _validate as v
 
 
-def port(value):
-    return v.is_port(value)
-
-
 def ticket_name(value):
     return v.check_ticket_name("name", value) is None
 
@@ -26,4 +22,4 @@ def file_mode(value):
 
 class TestModule(object):
     def tests(self):
-        return {"port": port, "ticket_name": ticket_name, "file_mode": file_mode}
+        return {"port": v.is_port, "ticket_name": ticket_name, "file_mode": file_mode}
