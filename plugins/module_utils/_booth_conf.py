@@ -43,6 +43,7 @@ import socket
 
 from ansible_collections.hacluster.pacemaker.plugins.module_utils._validate import (
     TICKET_NAME,
+    TICKET_NAME_RULE,
     show,
 )
 
@@ -859,7 +860,7 @@ def ticket_errors(name, options, peer_count=None, defaults=None):
     errors = []
     where = "ticket %r" % (str(name),)
     if name != DEFAULTS_TICKET and not TICKET_NAME.match(str(name)):
-        errors.append("%s: the name must be 1-63 characters from a-z, A-Z, 0-9 and '-'" % where)
+        errors.append("%s: the name must be %s" % (where, TICKET_NAME_RULE))
     for key in sorted(options):
         if key not in TICKET_KEYS:
             kind = "a global option, not a ticket option" if key in GLOBAL_KEYS else "unknown"

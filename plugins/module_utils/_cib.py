@@ -58,10 +58,26 @@ class ValidationError(CibError):
         CibError.__init__(self, "; ".join(self.errors))
 
 
+_DOCTYPE = re.compile(rb"\s*(<\?.*?\?>\s*|<!--.*?-->\s*)*<!DOCTYPE", re.S)
+
+
 def parse_xml(data, what="CIB"):
     if isinstance(data, str):
         data = data.encode("utf-8")
-    parser = etree.XMLParser(huge_tree=True, remove_blank_text=True)
+    # No CIB Pacemaker writes has a DOCTYPE, and its entities are never read:
+    # lxml before 5.0 reads an external one (a local file such as a key) into
+    # the tree, and huge_tree lifts libxml2's guard against nested ones.
+    if _DOCTYPE.match(data):
+        raise CibError(
+            "%s has a DOCTYPE: a Pacemaker CIB never has one, and its entities are not read" % what
+        )
+    parser = etree.XMLParser(
+        huge_tree=True,
+        remove_blank_text=True,
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+    )
     try:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:

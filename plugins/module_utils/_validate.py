@@ -115,15 +115,15 @@ def is_port(value):
     return value is not None and check_port("port", value) is None
 
 
-TICKET_NAME = re.compile(r"^[a-zA-Z0-9-]{1,63}\Z")  # pcs's rule
+# pcs's rule, and no leading '-': booth's client reads "booth grant -t" as
+# its option -t (measured on booth 1.2), so such a ticket could not be granted
+TICKET_NAME = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9-]{0,62}\Z")
+TICKET_NAME_RULE = "1-63 characters from a-z, A-Z, 0-9 and '-', not starting with '-'"
 
 
 def check_ticket_name(option, name):
     if not isinstance(name, str) or not TICKET_NAME.match(name):
-        return (
-            "%s: '%s' is not a valid ticket name: use 1-63 characters from a-z, A-Z, 0-9 and '-'"
-            % (option, name)
-        )
+        return "%s: '%s' is not a valid ticket name: use %s" % (option, name, TICKET_NAME_RULE)
     return None
 
 

@@ -37,7 +37,8 @@ extends_documentation_fragment:
 options:
   name:
     description:
-      - Ticket name, 1-63 characters from a-z, A-Z, 0-9 and C(-) (pcs's rule). Required unless O(tickets) is given.
+      - Ticket name, 1-63 characters from a-z, A-Z, 0-9 and C(-) (pcs's rule), not starting with C(-) (booth's client
+        would read it as an option). Required unless O(tickets) is given.
     type: str
   state:
     description:

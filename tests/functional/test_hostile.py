@@ -90,6 +90,10 @@ FAILS = [
         "a schema this host's Pacemaker does not have",
     ),
     ("file", R, {"name": "rh1", "cib_file": "{dir}/dangling.xml"}, "cib_file: cannot read"),
+    # entities: an external one would read the key into the tree (lxml < 5),
+    # nested ones multiply; a CIB never has a DOCTYPE
+    ("file", R, {"name": "rh1", "cib_file": "{dir}/entity.xml"}, "has a DOCTYPE"),
+    ("file", R, {"name": "rh1", "cib_file": "{dir}/laughs.xml"}, "has a DOCTYPE"),
     ("file", R, {"name": "rh1", "cib_file": "{cib}/x.xml"}, "cib_file: cannot"),
     ("file", B, {"name": "T2", "config_file": "{dir}/sub"}, "config_file: cannot read"),
     ("file", B, {"name": "T2", "config_file": "{dir}/dangling.conf"}, "config_file: cannot read"),
@@ -286,6 +290,16 @@ def hostile_dir(tmp_path):
     (d / "newer.xml").write_text(
         cib.read_text().replace('validate-with="pacemaker-', 'validate-with="pacemaker-9')
     )
+    nested = "".join('<!ENTITY e%d "%s">' % (i + 1, "&e%d;" % i * 10) for i in range(9))
+    for name, dtd, value in (
+        ("entity.xml", '<!ENTITY x SYSTEM "file://%s">' % (d / "key"), "&x;"),
+        ("laughs.xml", '<!ENTITY e0 "ha">' + nested, "&e9;"),
+    ):
+        (d / name).write_text(
+            cib.read_text()
+            .replace("<cib ", "<!DOCTYPE cib [%s]>\n<cib " % dtd, 1)
+            .replace('<primitive id="vm1"', '<primitive description="%s" id="vm1"' % value, 1)
+        )
     (d / "booth.conf").write_text(BOOTH_CONF)
     (d / "latin1.conf").write_bytes(b"# caf\xe9\n" + BOOTH_CONF.encode() + b'ticket = "caf\xe9"\n')
     (d / "key").write_bytes(b"0123456789abcdef")

@@ -27,7 +27,22 @@ def b64(size):
     return base64.b64encode(bytes(i % 256 for i in range(size))).decode()
 
 
-TICKET_NAMES = ["t", "T-1", "x" * 63, "x" * 64, "", "a_b", "a b", "t\n", "\nt", "\u00e4", "-"]
+TICKET_NAMES = [
+    "t",
+    "T-1",
+    "x" * 63,
+    "x" * 64,
+    "",
+    "a_b",
+    "a b",
+    "t\n",
+    "\nt",
+    "\u00e4",
+    "-",
+    "-t",
+    "--help",
+    "t-",
+]
 BOOTH_KEYS = [b64(8), b64(64), b64(7), b64(65), b64(32)[:-1], "!!!!", b64(16) + "\n", " " + b64(16)]
 REMOTE_KEYS = [b64(32), b64(4096), b64(31), "not base64", b64(64)[:10] + "\n" + b64(64)[10:]]
 MODES = ["0640", "640", "0600", "0o640", "8", "0x1a", "", "17777", "-640", "0640\n"]

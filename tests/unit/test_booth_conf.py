@@ -456,6 +456,7 @@ def test_valid_files(text):
 TICKET_CASES = [
     ("bad name", {}, "ticket 'bad name': the name must be 1-63 characters"),
     ("x" * 64, {}, "the name must be 1-63 characters"),
+    ("--help", {}, "not starting with '-'"),
     ("t", {"expire": "abc"}, "ticket 't': option 'expire' must be a duration in seconds"),
     ("t", {"expire": "abc"}, "got 'abc'"),
     ("t", {"expire": "10s"}, "booth accepts no other unit"),

@@ -262,6 +262,8 @@ BAD_CIB_ITEMS = [
     ({"name": ""}, "tickets[].name: '' is not a valid ticket name"),
     ({"name": "a_b"}, "'a_b' is not a valid ticket name"),
     ({"name": "x" * 64}, "is not a valid ticket name: use 1-63 characters"),
+    # booth's client reads "booth grant -s SITE -t" as its option -t
+    ({"name": "-t"}, "not starting with '-'"),
     (
         {"name": "T1", "constraints": [{"resource": "nope"}]},
         "tickets[T1].constraints[0].resource: 'nope' does not exist",
