@@ -63,6 +63,13 @@ options:
         booth's port in current firewalld versions.
     type: bool
     default: false
+  firewalld_port_zones:
+    description:
+      - Also report in RV(firewalld) C(port_zones), every zone (not only O(firewalld_zone)) that
+        opens each port as a port rule, at runtime or permanently (where a port a daemon left is
+        still open).
+    type: bool
+    default: false
   env_files:
     description:
       - Environment files (such as C(/etc/sysconfig/pacemaker) or C(/etc/default/pacemaker)) to read
@@ -172,7 +179,9 @@ firewalld:
   description:
     - C(state) is V(running), V(not running) or V(absent) (no firewall-cmd). When running, C(zone),
       C(runtime) and C(permanent), each with the C(services) and C(ports) (such as V(2224/tcp)) open in
-      the zone, and with O(firewalld_service_ports) the C(service_ports) those services open.
+      the zone, and with O(firewalld_service_ports) the C(service_ports) those services open; with
+      O(firewalld_port_zones), C(port_zones), for each port rule (such as V(9929/udp)) the zones that
+      hold it.
   returned: when O(firewalld=true)
   type: dict
 env:
@@ -186,12 +195,14 @@ daemons:
   description:
     - Each daemon of O(daemons) with C(running), and when it runs C(pid) and C(started) (of its oldest
       matching process, seconds since the epoch), C(stale_files) (its O(daemons[].files) changed since
-      then, by modification time) and C(env) (each of its O(daemons[].env) names with the value the
-      process holds, null when unset).
+      then, by modification time), C(env) (each of its O(daemons[].env) names with the value the
+      process holds, null when unset), C(ports) (what its matching processes listen on, such as
+      V(9929/udp), of TCP sockets in the listening state and bound UDP ones) and C(ports_of_others) (what
+      the other processes of the same O(daemons[].command) listen on, such as another booth instance).
   returned: always
   type: dict
   sample: {"remoted": {"running": true, "pid": 812, "started": 1764871200.5, "stale_files": [],
-           "env": {"PCMK_remote_port": null}}}
+           "env": {"PCMK_remote_port": null}, "ports": ["3121/tcp"], "ports_of_others": []}}
 nodes:
   description:
     - With O(cluster_status), each node C(crm_mon) knows with C(online), C(standby), C(type) and
@@ -305,7 +316,7 @@ def _name(lookup, number, attr):
         return str(number)
 
 
-def firewalld(module, zone, service_ports=False):
+def firewalld(module, zone, service_ports=False, port_zones=False):
     cmd = module.get_bin_path("firewall-cmd")
     if not cmd:
         return {"state": "absent"}
@@ -337,6 +348,20 @@ def firewalld(module, zone, service_ports=False):
                     if sep and key == "ports":
                         ports.extend(p for p in value.split() if p not in ports)
             result[where]["service_ports"] = ports
+    if port_zones:
+        found = {}
+        for extra in ([], ["--permanent"]):
+            rc, out, err = module.run_command([cmd] + extra + ["--list-all-zones"], check_rc=True)
+            current = None
+            for line in out.splitlines():
+                if line[:1].strip():  # a zone's name, such as "public (default, active)"
+                    current = line.split()[0]
+                elif current:
+                    key, sep, value = line.strip().partition(":")
+                    if sep and key == "ports":
+                        for port in value.split():
+                            found.setdefault(port, set()).add(current)
+        result["port_zones"] = dict((port, sorted(zones)) for port, zones in found.items())
     return result
 
 
@@ -401,6 +426,49 @@ def _matches(words, wanted):
     return any(a in wanted or (a.startswith("/") and os.path.realpath(a) in real) for a in words)
 
 
+# /proc/net/{tcp,udp}[6]: a TCP socket in state 0A listens; a UDP socket in
+# state 07 (not connected) is bound and waits for datagrams
+_LISTENING = {"tcp": "0A", "udp": "07"}
+
+
+def _listening(pid):
+    """{socket inode: 'PORT/PROTO'} of the sockets a process's network
+    namespace listens on (what `ss -l` shows), or {} when unreadable."""
+    found = {}
+    for proto, state in _LISTENING.items():
+        for table in (proto, proto + "6"):
+            try:
+                _st, data = _files.read_regular("/proc/%s/net/%s" % (pid, table))
+            except OSError:
+                continue
+            for line in data.decode("ascii", "replace").splitlines()[1:]:
+                f = line.split()
+                try:
+                    port = int(f[1].rsplit(":", 1)[1], 16) if len(f) > 9 and f[3] == state else 0
+                except ValueError:
+                    port = 0
+                if port:
+                    found[f[9]] = "%d/%s" % (port, proto)
+    return found
+
+
+def _ports(pid, listening):
+    """The ports of `listening` whose socket the process holds open."""
+    ports = set()
+    try:
+        fds = os.listdir("/proc/%s/fd" % pid)
+    except OSError:
+        return ports
+    for fd in fds:
+        try:
+            target = os.readlink("/proc/%s/fd/%s" % (pid, fd))
+        except OSError:
+            continue
+        if target.startswith("socket:[") and target[8:-1] in listening:
+            ports.add(listening[target[8:-1]])
+    return ports
+
+
 def daemons(specs):
     """Whether each daemon runs what it was configured with, read from /proc."""
     if not specs:
@@ -412,18 +480,26 @@ def daemons(specs):
             found = _process(pid, booted)
             if found:
                 procs.append((int(pid),) + found)
+    listening = None
     result = {}
     for spec in specs:
         name = spec["name"]
+        same = [p for p in procs if spec["command"] in p[1]]
         mine = sorted(
             (started, pid, environ)
-            for pid, names, words, started, environ in procs
-            if spec["command"] in names and _matches(words, spec["match"] or [])
+            for pid, names, words, started, environ in same
+            if _matches(words, spec["match"] or [])
         )
         if not mine:
             result[name] = {"running": False}
             continue
         started, pid, environ = mine[0]
+        if listening is None:  # one network namespace: the daemons' own
+            listening = _listening(pid)
+        others = set()
+        for p in same:
+            if p[0] not in [m[1] for m in mine]:
+                others |= _ports(p[0], listening)
         stale = []
         for path in spec["files"] or []:
             try:
@@ -437,6 +513,8 @@ def daemons(specs):
             "started": started,
             "stale_files": stale,
             "env": dict((k, environ.get(k)) for k in spec["env"] or []),
+            "ports": sorted(set().union(*[_ports(m[1], listening) for m in mine])),
+            "ports_of_others": sorted(others),
         }
     return result
 
@@ -466,6 +544,7 @@ def main():
             firewalld=dict(type="bool", default=False),
             firewalld_zone=dict(type="str"),
             firewalld_service_ports=dict(type="bool", default=False),
+            firewalld_port_zones=dict(type="bool", default=False),
             env_files=dict(type="list", elements="path", default=[]),
             env_names=dict(type="list", elements="str", default=[]),
             daemons=dict(
@@ -501,7 +580,9 @@ def main():
         daemons=daemons(p["daemons"]),
     )
     if p["firewalld"]:
-        result["firewalld"] = firewalld(module, p["firewalld_zone"], p["firewalld_service_ports"])
+        result["firewalld"] = firewalld(
+            module, p["firewalld_zone"], p["firewalld_service_ports"], p["firewalld_port_zones"]
+        )
     if p["cluster_status"]:
         monitor, result["crm_mon_error"] = cluster_status(module)
         result["nodes"] = monitor and monitor.nodes

@@ -165,6 +165,15 @@ def test_cluster_status_on_the_live_cluster(tmp_path, live_cluster):
     assert ('maintenance-mode="%s"' % str(got["maintenance_mode"]).lower()) in mon
 
 
+LISTEN = """
+import socket, time
+tcp = socket.socket(); tcp.bind(("127.0.0.1", 0)); tcp.listen(1)
+udp = socket.socket(type=socket.SOCK_DGRAM); udp.bind(("127.0.0.1", 0))
+peer = socket.socket(type=socket.SOCK_DGRAM); peer.connect(("127.0.0.1", 9))
+time.sleep(120)
+"""
+
+
 @pytest.mark.skipif(
     "/generations/" in MODULE_PYTHON,
     reason="the modules run in another release's container, whose /proc shows none of ours",
@@ -181,11 +190,13 @@ def test_daemons_as_proc_sees_them(tmp_path):
     loaded.write_text("old\n")
     time.sleep(0.1)
     proc = subprocess.Popen(
-        [sys.executable, "-c", "import time; time.sleep(120)", str(loaded)],
+        [sys.executable, "-c", LISTEN, str(loaded)],
         env=dict(os.environ, PCMK_remote_port="3199"),
     )
+    # the same program, not matching: its ports are the others'
+    other = subprocess.Popen([sys.executable, "-c", LISTEN, str(tmp_path / "other")])
     try:
-        time.sleep(0.5)
+        time.sleep(1)
         later.write_text("new\n")
         command = os.path.basename(sys.executable)
         got = info(
@@ -204,12 +215,23 @@ def test_daemons_as_proc_sees_them(tmp_path):
         ps = subprocess.run(
             ["ps", "-o", "etimes=", "-p", str(proc.pid)], capture_output=True, text=True, check=True
         )
+        ss = subprocess.run(["ss", "-Hlntup"], capture_output=True, text=True, check=True).stdout
     finally:
-        proc.kill()
-        proc.wait()
+        for p in (proc, other):
+            p.kill()
+            p.wait()
     d = got["d"]
     assert d["running"] and d["pid"] == proc.pid
     assert abs((time.time() - d["started"]) - int(ps.stdout)) <= 2
     assert d["stale_files"] == [str(later)]
     assert d["env"] == {"PCMK_remote_port": "3199", "HACLUSTER_UNSET": None}
     assert got["gone"] == {"running": False}
+    # what ss says each process listens on: a TCP listener, a bound UDP socket
+    # (the connected UDP socket is not listening)
+    for p, key in ((proc, "ports"), (other, "ports_of_others")):
+        seen = set()
+        for line in ss.splitlines():
+            if "pid=%d," % p.pid in line:
+                proto, local = line.split()[0], line.split()[4]
+                seen.add("%s/%s" % (local.rsplit(":", 1)[1], proto))
+        assert len(seen) == 2 and d[key] == sorted(seen), (key, d[key], ss)

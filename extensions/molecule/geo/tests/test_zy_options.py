@@ -78,6 +78,10 @@ PHASES = {
     },
     "default": {},
 }
+BOOTH_PORTS = {DEFAULTS["booth_port"]} | {
+    p["booth_port"] for p in PHASES.values() if "booth_port" in p
+}
+ZONES = ["public", "internal", "work"]  # the lab's default zone and the phases'
 SWITCHES_OFF = {
     "booth_manage_firewall": False,
     "booth_manage_tickets_cib": False,
@@ -144,6 +148,13 @@ def runs_as_declared(phase, holder):
         for flag in ("", " --permanent"):
             ports = open_ports(m, flag, wanted["booth_firewall_zone"])
             assert {"%d/udp" % port, "%d/tcp" % port} <= ports, (m, flag, ports)
+            # a port booth left is closed, also in a zone given before
+            for zone in ZONES:
+                rules = set(
+                    labkit.sh(m, "firewall-cmd%s --zone=%s --list-ports" % (flag, zone)).split()
+                )
+                left = {r for r in rules if int(r.split("/")[0]) in BOOTH_PORTS - {port}}
+                assert not left, (m, flag, zone, left)
     if wanted["booth_use_authfile"]:
         assert len(keys) == 1, keys
     if wanted["booth_key_b64"]:

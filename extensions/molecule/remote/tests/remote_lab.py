@@ -68,15 +68,24 @@ def no_change(result):
 
 
 def running_ports():
-    """{host: the port each pacemaker-remoted listens on, from its own
-    environment (host_info, as the role reads it)}."""
+    """{host: the port each pacemaker-remoted listens on} (host_info, from
+    /proc), which must be the one its own environment names (as the role
+    reads it)."""
     spec = {"name": "r", "command": "pacemaker-remoted", "env": ["PCMK_remote_port"]}
     out = {}
     for h in REMOTE_HOSTS:
         daemon = labkit.daemons(INVENTORY, h, spec)["r"]
         assert daemon["running"], (h, daemon)
         out[h] = int(daemon["env"]["PCMK_remote_port"] or 3121)
+        assert daemon["ports"] == ["%d/tcp" % out[h]], (h, daemon)
     return out
+
+
+def port_rules(h):
+    """The port rules of a host's firewalld default zone, runtime and permanent."""
+    return set(
+        labkit.sh(h, "firewall-cmd --list-ports; firewall-cmd --permanent --list-ports").split()
+    )
 
 
 def cib_ports():

@@ -28,6 +28,7 @@ from remote_lab import (
     default_suite_only,
     fingerprints,
     maintenance_marker,
+    port_rules,
     run_playbook,
     stale_daemons,
     running_ports,
@@ -50,6 +51,10 @@ def converged(port, extra_vars=()):
     assert wait_online(ALL_HOSTS, timeout=240), labkit.online_nodes(NODE)
     assert running_ports() == dict.fromkeys(REMOTE_HOSTS, port)
     assert cib_ports() == dict.fromkeys(REMOTE_HOSTS, None if port == 3121 else port)
+    # no port rule left for a port the daemons left (3121 is in the
+    # high-availability service, 3122 a port rule of the role's)
+    for h in REMOTE_HOSTS:
+        assert port_rules(h) & {"3121/tcp", "3122/tcp"} <= {"%d/tcp" % port}, (h, port_rules(h))
     keys = fingerprints()
     assert len(set(keys.values())) == 1 and all(keys.values()), keys
     cib_valid()
