@@ -11,7 +11,12 @@ __metaclass__ = type
 import concurrent.futures
 
 from ansible.module_utils.basic import missing_required_lib
-from ansible_collections.hacluster.pacemaker.plugins.module_utils import _cib, _files, _poll
+from ansible_collections.hacluster.pacemaker.plugins.module_utils import (
+    _cib,
+    _files,
+    _poll,
+    _status,
+)
 
 # Keep in sync with plugins/doc_fragments/cib.py (DOCUMENTATION and CHANGE)
 # crm_node calls run side by side when nodes leave (forget_nodes)
@@ -173,12 +178,6 @@ def describe(action):
     return text
 
 
-def _crm_mon(cib):
-    """crm_mon's XML with inactive resources, or None while it cannot answer."""
-    rc, out, _err = cib.tool(["crm_mon", "--one-shot", "--output-as=xml", "--inactive"])
-    return _cib.etree.fromstring(out.encode("utf-8")) if rc == 0 else None
-
-
 def forget_nodes(module, cib, names, timeout):
     """After their definitions left the CIB: wait until the cluster has
     stopped each node's connection (resources on it moved away first), then
@@ -190,13 +189,10 @@ def forget_nodes(module, cib, names, timeout):
     pending = list(names)
 
     def stopped():
-        tree = _crm_mon(cib)
-        if tree is not None:
+        monitor = _status.monitor_of(cib.tool)[0]  # None while crm_mon cannot answer
+        if monitor is not None:
             pending[:] = [
-                name
-                for name in pending
-                if tree.xpath("nodes/node[@name=$n][@online='true']", n=name)
-                or tree.xpath("resources//resource[@id=$n][@active='true']", n=name)
+                name for name in pending if monitor.node(name)[0] or monitor.health(name)[0]
             ]
         return not pending
 
@@ -228,17 +224,12 @@ def wait_for_nodes(module, cib, names, timeout):
     streak = dict((name, 0) for name in names)
 
     def online_twice():
-        tree = _crm_mon(cib)
-        if tree is not None:
-            online = set(
-                n.get("name") for n in tree.iterfind("nodes/node") if n.get("online") == "true"
-            )
+        monitor = _status.monitor_of(cib.tool)[0]  # None while crm_mon cannot answer
+        if monitor is not None:
             for name in streak:
-                rsc = tree.xpath("resources//resource[@id=$n]", n=name)
-                healthy = not rsc or (
-                    rsc[0].get("active") == "true" and rsc[0].get("failed") != "true"
-                )
-                streak[name] = streak[name] + 1 if name in online and healthy else 0
+                active, failed = monitor.health(name)  # (None, None): no such resource
+                healthy = active is None or (active and not failed)
+                streak[name] = streak[name] + 1 if monitor.node(name)[0] and healthy else 0
         return all(count >= 2 for count in streak.values())
 
     if not _poll.poll(online_twice, timeout)[0]:

@@ -38,10 +38,11 @@ CRM_MON = ["crm_mon", "--one-shot", "--output-as=xml", "--inactive"]
 class Monitor:
     """What crm_mon says: nodes by name, and where each resource runs."""
 
-    def __init__(self, nodes=None, running=None, maintenance_mode=None):
+    def __init__(self, nodes=None, running=None, maintenance_mode=None, health=None):
         self.nodes = nodes or {}  # name -> {online, standby, type, id_as_resource}
         self.running = running or {}  # resource id -> [node names]
         self.maintenance_mode = maintenance_mode  # the cluster's; None when not told
+        self._health = health or {}  # resource id -> (active, failed), any instance
 
     @classmethod
     def parse(cls, text):
@@ -61,7 +62,7 @@ class Monitor:
                 "type": node.get("type"),
                 "id_as_resource": node.get("id_as_resource"),
             }
-        running = {}
+        running, health = {}, {}
         resources = root.find("resources")
         if resources is not None:
             # resources nest in <group>, <clone>, <bundle><replica>: take them all
@@ -70,9 +71,14 @@ class Monitor:
                 if names:
                     found = running.setdefault(rsc.get("id"), [])
                     found.extend(n for n in names if n not in found)
+                active, failed = health.get(rsc.get("id"), (False, False))
+                health[rsc.get("id")] = (
+                    active or rsc.get("active") == "true",
+                    failed or rsc.get("failed") == "true",
+                )
         options = root.find("summary/cluster_options")
         maintenance = None if options is None else options.get("maintenance-mode")
-        return cls(nodes, running, None if maintenance is None else maintenance == "true")
+        return cls(nodes, running, None if maintenance is None else maintenance == "true", health)
 
     def node(self, name):
         """(online, standby) of a node, (None, None) when crm_mon does not
@@ -81,6 +87,11 @@ class Monitor:
         if found is None:
             return None, None
         return found["online"], found["standby"]
+
+    def health(self, resource_id):
+        """(active, failed) of a resource (of any of its instances), (None,
+        None) when crm_mon shows no such resource."""
+        return self._health.get(resource_id, (None, None))
 
     def host_of(self, resource_id):
         where = self.running.get(resource_id) or []
@@ -299,11 +310,13 @@ def booth_leaders(run, config_paths, booth_command="booth"):
     return leaders, ("; ".join(errors) or None)
 
 
-def monitor_of(cib):
-    """(Monitor or None, error or None): crm_mon on this CIB (CIB_file set
-    offline, so Pacemaker computes the state from the file's status)."""
+def monitor_of(tool):
+    """(Monitor or None, error or None): the one reading of crm_mon. tool
+    runs a command, returning (rc, stdout, stderr): a Cib's tool (CIB_file
+    set offline, so Pacemaker computes the state from the file's status) or
+    the module's run_command."""
     try:
-        rc, out, err = cib.tool(CRM_MON)
+        rc, out, err = tool(CRM_MON)
     except _cib.CibError as exc:
         return None, str(exc)
     if rc != 0:
@@ -321,7 +334,7 @@ def gather(cib, booth_config_files=(), booth=None, booth_command=None):
     booth_config_files, or /etc/booth/booth.conf. booth_command: path of
     the booth executable (None: looked up)."""
     tree = cib.read()
-    monitor, monitor_error = monitor_of(cib)
+    monitor, monitor_error = monitor_of(cib.tool)
     boothd = which("boothd") if booth_config_files else None
     switch = _booth.authfile_switch(cib.run, boothd) if boothd else None
     configs = read_booth_configs(booth_config_files, switch)

@@ -525,13 +525,7 @@ def cluster_status(module):
         return None, "lxml is not installed"
     if not module.get_bin_path("crm_mon"):
         return None, "crm_mon is not installed"
-    rc, out, err = module.run_command(_status.CRM_MON)
-    if rc != 0:
-        return None, "crm_mon exited %d: %s" % (rc, (err or out).strip())
-    try:
-        return _status.Monitor.parse(out), None
-    except _cib.CibError as exc:
-        return None, str(exc)
+    return _status.monitor_of(module.run_command)
 
 
 def main():

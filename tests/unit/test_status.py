@@ -340,3 +340,25 @@ def test_monitor_reads_maintenance_mode(running, value):
         )
     out = tool(running, "crm_mon", "--one-shot", "--output-as=xml", "--inactive").stdout
     assert _status.Monitor.parse(out).maintenance_mode is (value == "true")
+
+
+def test_monitor_health_is_what_crm_mon_says(running):
+    """The one reader's (active, failed) of every resource crm_mon lists, on
+    a cluster where db's probe failed and so did its stop (db stays active,
+    failed and blocked), against crm_mon's own XML (the waits of the node
+    modules read it so)."""
+    simulate(running, "--op-inject", "db_monitor_0@n1=1", "--op-fail", "db_stop_0@n1=1")
+    monitor = _status.monitor_of(_cib.Cib(str(running)).tool)[0]
+    mon = crm_mon(running)
+    states = set()
+    for rsc_id in set(mon.xpath("resources//resource/@id")):
+        instances = mon.xpath("resources//resource[@id=$r]", r=rsc_id)
+        want = (
+            any(r.get("active") == "true" for r in instances),
+            any(r.get("failed") == "true" for r in instances),
+        )
+        assert monitor.health(rsc_id) == want, rsc_id
+        states.add(want)
+    # every state the waits tell apart was there to read
+    assert {(True, False), (False, False)} <= states and any(f for _a, f in states), states
+    assert monitor.health("no-such-resource") == (None, None)
