@@ -224,6 +224,15 @@ def authfile_in_force(config, switch):
 BOOTH_DEFAULTS = {"transport": "UDP", "port": str(bc.DEFAULT_PORT)}
 
 
+def port_of(text):
+    """The port a booth.conf text names (booth's default when none), or None
+    for no text or a port that is not one."""
+    if text is None:
+        return None
+    port = bc.get_global(bc.parse(text), "port", str(bc.DEFAULT_PORT))
+    return int(port) if _validate.is_port(port) else None
+
+
 def plan_globals(old_text, p, switch=None):
     """booth_config's planner (p: its options): booth.conf with the
     requested globals and peers, what booth or our rules would refuse, and

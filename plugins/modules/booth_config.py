@@ -125,6 +125,13 @@ config_changed:
   description: Whether booth.conf changed (restart booth to apply it).
   returned: always
   type: bool
+port_before:
+  description:
+    - The port booth.conf named before this task (booth's default, V(9929), when it named none); null when there was
+      no booth.conf or its port could not be read. The booth role closes it in the firewall when booth leaves it.
+  returned: when O(manage) contains V(config)
+  type: int
+  sample: 9929
 authfile_in_force:
   description:
     - Whether the booth installed here will use the authfile of this booth.conf; V(false) when there is none, or
@@ -181,6 +188,7 @@ def main():
             if not module.check_mode and os.path.isdir(os.path.dirname(path)):
                 lock = _files.lock_for(path, "config_file")
             old_text = _booth.read_config(conf, missing_ok=True)
+            values["port_before"] = _booth.port_of(old_text)
             if p["state"] == "present":
                 boothd = module.get_bin_path("boothd")
                 switch = (

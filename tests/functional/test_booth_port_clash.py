@@ -81,3 +81,34 @@ def test_its_own_file_through_a_symlink_is_not_another_instance(tmp_path):
     (tmp_path / "alias.conf").symlink_to(tmp_path / "booth.conf")
     rc, res = run(tmp_path, port=9930)
     assert rc == 0 and not res["changed"], res
+
+
+@pytest.mark.parametrize(
+    "before, port_before",
+    [
+        (None, None),  # no booth.conf yet
+        ("site = 192.0.2.1\nsite = 192.0.2.2\narbitrator = 192.0.2.3\n", 9929),  # booth's default
+        ("site = 192.0.2.1\nsite = 192.0.2.2\narbitrator = 192.0.2.3\nport = 9940\n", 9940),
+        ("port = 9941\nsite = 192.0.2.1\n", 9941),  # a file booth could not load still names it
+    ],
+)
+def test_port_before_is_what_the_file_named(tmp_path, before, port_before):
+    """The port booth.conf named before the task (the booth role closes it in
+    the firewall when booth leaves it), in check mode and in the run."""
+    if before is not None:
+        (tmp_path / "booth.conf").write_text(before)
+    for check in (True, False):
+        task = {
+            "hacluster.pacemaker.booth_config": {
+                "config_file": str(tmp_path / "booth.conf"),
+                "sites": ["192.0.2.1", "192.0.2.2"],
+                "arbitrators": ["192.0.2.3"],
+                "port": 9950,
+            },
+            "check_mode": check,
+        }
+        rc, data, _proc = playbook(tmp_path, [task])
+        res = result(data)
+        assert rc == 0 and res["port_before"] == port_before, res
+    rc, data, _proc = playbook(tmp_path, [task])
+    assert result(data)["port_before"] == 9950
