@@ -232,10 +232,16 @@ def _node_entry(cib, name):
     return found[0] if found else None
 
 
+def node_attributes(cib, name):
+    """{name: value} of the node's permanent attributes (crm_attribute
+    --lifetime forever), as the CIB's nodes section holds them."""
+    node = _node_entry(cib, name)
+    return nvpairs(node, "instance_attributes") if node is not None else {}
+
+
 def node_modes(cib, name):
     """{standby: bool, maintenance: bool} of a remote or guest node."""
-    node = _node_entry(cib, name)
-    attrs = nvpairs(node, "instance_attributes") if node is not None else {}
+    attrs = node_attributes(cib, name)
     return dict((k, (attrs.get(k) or "").lower() in _TRUE) for k in NODE_MODES)
 
 

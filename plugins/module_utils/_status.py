@@ -25,6 +25,7 @@ from ansible_collections.hacluster.pacemaker.plugins.module_utils import _booth_
 from ansible_collections.hacluster.pacemaker.plugins.module_utils._nodes import (
     NodeIndex,
     guest_facts,
+    node_attributes,
     remote_facts,
 )
 from ansible_collections.hacluster.pacemaker.plugins.module_utils._tickets import (
@@ -177,6 +178,8 @@ def facts(cib, monitor=None, leaders=None, booth_configs=()):
                 "server": base["server"],
                 "port": base["port"],
                 "reconnect_interval": base["reconnect_interval"],
+                "target_role": base["meta_attributes"].get("target-role"),
+                "attributes": node_attributes(cib, name),
                 "online": online,
                 "standby": standby,
                 "state": node_state(online, standby),
@@ -191,6 +194,8 @@ def facts(cib, monitor=None, leaders=None, booth_configs=()):
         online, standby = monitor.node(name)
         item.update(
             {
+                "target_role": _cib.nvpairs(prim, "meta_attributes").get("target-role"),
+                "attributes": node_attributes(cib, name),
                 "online": online,
                 "standby": standby,
                 "state": node_state(online, standby),

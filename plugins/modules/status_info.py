@@ -137,6 +137,12 @@ remote_nodes:
     reconnect_interval:
       description: Reconnect interval as written in the CIB, or null.
       type: str
+    target_role:
+      description: The connection resource's C(target-role) meta attribute (V(Stopped) after C(pcs resource disable)), or null.
+      type: str
+    attributes:
+      description: The node's permanent attributes (C(crm_attribute --node NAME --lifetime forever)), by name.
+      type: dict
     online:
       description: Whether Pacemaker reports the node online; null when unknown.
       type: bool
@@ -154,6 +160,8 @@ remote_nodes:
       server: 192.0.2.21
       port: null
       reconnect_interval: 60s
+      target_role: null
+      attributes: {}
       online: true
       standby: false
       state: online
@@ -179,6 +187,12 @@ guest_nodes:
     remote_connect_timeout:
       description: Connect timeout as written in the CIB, or null.
       type: str
+    target_role:
+      description: The guest's resource's C(target-role) meta attribute, or null.
+      type: str
+    attributes:
+      description: The guest node's permanent attributes (C(crm_attribute --node NAME --lifetime forever)), by name.
+      type: dict
     online:
       description: Whether Pacemaker reports the guest node online; null when unknown.
       type: bool
@@ -197,6 +211,8 @@ guest_nodes:
       remote_addr: 192.0.2.31
       remote_port: null
       remote_connect_timeout: null
+      target_role: null
+      attributes: {}
       online: true
       standby: false
       state: online

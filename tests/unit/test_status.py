@@ -362,3 +362,82 @@ def test_monitor_health_is_what_crm_mon_says(running):
     # every state the waits tell apart was there to read
     assert {(True, False), (False, False)} <= states and any(f for _a, f in states), states
     assert monitor.health("no-such-resource") == (None, None)
+
+
+def test_target_role_and_node_attributes_are_what_pacemaker_tools_say(running):
+    """target_role and attributes of each remote and guest node against
+    crm_resource and crm_attribute, which wrote them (as pcs resource disable
+    and the role's port-change marker do)."""
+    tool(
+        running,
+        "crm_resource",
+        "--resource",
+        "r1",
+        "--meta",
+        "--set-parameter",
+        "target-role",
+        "--parameter-value",
+        "Stopped",
+    )
+    tool(
+        running,
+        "crm_resource",
+        "--resource",
+        "vm1",
+        "--meta",
+        "--set-parameter",
+        "target-role",
+        "--parameter-value",
+        "Started",
+    )
+    for node, name, value in (
+        ("r2", "hacluster-pacemaker-port-change", "3122"),
+        ("g1", "site", "a"),
+    ):
+        tool(
+            running,
+            "crm_attribute",
+            "--node",
+            node,
+            "--name",
+            name,
+            "--update",
+            value,
+            "--lifetime",
+            "forever",
+        )
+    info = gather(running)
+    nodes = [(n["name"], n["name"], n) for n in info["remote_nodes"]]
+    nodes += [(n["name"], n["resource"], n) for n in info["guest_nodes"]]
+    for name, rsc, node in nodes:
+        got = tool(
+            running,
+            "crm_resource",
+            "--resource",
+            rsc,
+            "--meta",
+            "--get-parameter",
+            "target-role",
+            "--quiet",
+            check=False,
+        )
+        # unset: crm_resource exits non-zero or prints nothing, by version
+        assert node["target_role"] == ((got.returncode == 0 and got.stdout.strip()) or None), name
+        for attr, value in node["attributes"].items():
+            out = tool(
+                running,
+                "crm_attribute",
+                "--node",
+                name,
+                "--name",
+                attr,
+                "--query",
+                "--lifetime",
+                "forever",
+                "--quiet",
+            ).stdout.strip()
+            assert value == out, (name, attr)
+    by_name = dict((n[0], n[2]) for n in nodes)
+    assert by_name["r1"]["target_role"] == "Stopped" and by_name["g1"]["target_role"] == "Started"
+    assert by_name["r2"]["attributes"]["hacluster-pacemaker-port-change"] == "3122"
+    assert by_name["g1"]["attributes"]["site"] == "a"
