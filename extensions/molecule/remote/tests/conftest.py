@@ -19,5 +19,6 @@ pytest_collection_modifyitems = labkit.split_by_part("LAB_REMOTE_PART", SECOND_H
 
 
 @pytest.fixture(scope="session")
-def node1():
+def first_node():
+    """The first cluster node (NODE) as a testinfra host."""
     return host(NODE)

@@ -23,6 +23,12 @@ CLUSTER = INVENTORY.hosts("cluster_nodes")
 REMOTE_HOSTS = INVENTORY.hosts("remote_nodes") + INVENTORY.hosts("guest_nodes")
 ALL_HOSTS = CLUSTER + REMOTE_HOSTS
 NODE = CLUSTER[0]  # where the CIB is read and the modules run
+NODE2 = CLUSTER[1]  # the other cluster node
+REMOTE = INVENTORY.hosts("remote_nodes")[0]  # the remote node (remote1, remote2)
+GUEST = INVENTORY.hosts("guest_nodes")[0]  # the guest node (guest1, guest2)
+# the guest's resource (guest1-vm, guest2-vm), as the inventory names it
+GUEST_RESOURCE = INVENTORY.var("pacemaker_remote_guest_resource", GUEST)
+REMOTE_DUMMY = f"{REMOTE}-dummy"  # the Dummy resource test_remote.py runs on REMOTE
 default_suite_only = labkit.default_suite_only()
 
 

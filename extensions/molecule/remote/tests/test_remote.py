@@ -8,7 +8,11 @@ from remote_lab import (
     ALL_HOSTS,
     AUTHKEY,
     CLUSTER,
+    GUEST,
+    GUEST_RESOURCE,
     NODE,
+    REMOTE,
+    REMOTE_DUMMY,
     REMOTE_HOSTS,
     crm_mon,
     fingerprints,
@@ -26,9 +30,9 @@ def test_remote_and_guest_nodes_online():
 
 def test_node_types():
     nodes = labkit.monitor(NODE).nodes
-    assert nodes["remote1"]["type"] == "remote"
-    assert nodes["guest1"]["type"] == "remote"
-    assert nodes["guest1"]["id_as_resource"] == "guest1-vm"
+    assert nodes[REMOTE]["type"] == "remote"
+    assert nodes[GUEST]["type"] == "remote"
+    assert nodes[GUEST]["id_as_resource"] == GUEST_RESOURCE
 
 
 @pytest.mark.parametrize("name", REMOTE_HOSTS)
@@ -65,30 +69,31 @@ def test_authkey_file(name):
     assert f.size >= 32
 
 
-def test_resource_runs_on_remote_node(node1):
-    """A Dummy resource with a location constraint to remote1 runs there."""
-    if node1.run("crm_resource --resource remote1-dummy --query-xml").rc != 0:
-        node1.check_output(
+def test_resource_runs_on_remote_node(first_node):
+    """A Dummy resource (remote1-dummy) with a location constraint to the
+    remote node (remote1) runs there."""
+    if first_node.run(f"crm_resource --resource {REMOTE_DUMMY} --query-xml").rc != 0:
+        first_node.check_output(
             "cibadmin --create --scope resources --xml-text "
-            '\'<primitive id="remote1-dummy" class="ocf" provider="pacemaker" type="Dummy">'
-            '<operations><op id="remote1-dummy-monitor-interval-10s" name="monitor" interval="10s"/>'
+            f'\'<primitive id="{REMOTE_DUMMY}" class="ocf" provider="pacemaker" type="Dummy">'
+            f'<operations><op id="{REMOTE_DUMMY}-monitor-interval-10s" name="monitor" interval="10s"/>'
             "</operations></primitive>'"
         )
-        node1.check_output(
+        first_node.check_output(
             "cibadmin --create --scope constraints --xml-text "
-            '\'<rsc_location id="location-remote1-dummy-remote1-INFINITY" rsc="remote1-dummy" '
-            'node="remote1" score="INFINITY"/>\''
+            f'\'<rsc_location id="location-{REMOTE_DUMMY}-{REMOTE}-INFINITY" rsc="{REMOTE_DUMMY}" '
+            f'node="{REMOTE}" score="INFINITY"/>\''
         )
 
     def located():
-        out = node1.run("crm_resource --resource remote1-dummy --locate").stdout
-        return "running on: remote1" in out
+        out = first_node.run(f"crm_resource --resource {REMOTE_DUMMY} --locate").stdout
+        return f"running on: {REMOTE}" in out
 
-    assert wait_until(located, timeout=90), node1.run("crm_mon -1").stdout
+    assert wait_until(located, timeout=90), first_node.run("crm_mon -1").stdout
     # and the agent really runs on the remote host (Dummy's state file)
     assert (
-        host("remote1")
-        .run("ls /run/Dummy-remote1-dummy.state /run/resource-agents/Dummy-remote1-dummy.state")
+        host(REMOTE)
+        .run(f"ls /run/Dummy-{REMOTE_DUMMY}.state /run/resource-agents/Dummy-{REMOTE_DUMMY}.state")
         .stdout
     )
 
@@ -97,29 +102,29 @@ def test_standby_moves_resources_away_and_back():
     """standby: the check-mode preview says remote1-dummy moves off remote1,
     applying it moves it, a rerun changes nothing, and standby=false brings
     it back. maintenance: nothing moves or stops."""
-    module, node = "hacluster.pacemaker.pacemaker_remote_node", {"name": "remote1"}
-    assert where("remote1-dummy") == {"remote1"}
+    module, node = "hacluster.pacemaker.pacemaker_remote_node", {"name": REMOTE}
+    assert where(REMOTE_DUMMY) == {REMOTE}
     preview = run_module(module, dict(node, standby=True), check=True)
     assert preview["changed"], preview
-    moved = [a for a in preview["preview"] if a["resource"] == "remote1-dummy"]
+    moved = [a for a in preview["preview"] if a["resource"] == REMOTE_DUMMY]
     assert moved and moved[0]["action"] in ("move", "stop"), preview["preview"]
-    assert where("remote1-dummy") == {"remote1"}  # check mode touched nothing
+    assert where(REMOTE_DUMMY) == {REMOTE}  # check mode touched nothing
     applied = run_module(module, dict(node, standby=True))
     assert applied["changed"] and applied["nodes"][0]["standby"] is True
-    assert wait_until(lambda: where("remote1-dummy") - {"remote1"}, 90), where("remote1-dummy")
-    assert "remote1" not in where("remote1-dummy")
+    assert wait_until(lambda: where(REMOTE_DUMMY) - {REMOTE}, 90), where(REMOTE_DUMMY)
+    assert REMOTE not in where(REMOTE_DUMMY)
     again = run_module(module, dict(node, standby=True))
     assert not again["changed"]
     assert again["cib_version_after"] == again["cib_version_before"]
     back = run_module(module, dict(node, standby=False))
     assert back["changed"] and back["nodes"][0]["standby"] is False
-    assert wait_until(lambda: where("remote1-dummy") == {"remote1"}, 90)
+    assert wait_until(lambda: where(REMOTE_DUMMY) == {REMOTE}, 90)
 
     maintenance = run_module(module, dict(node, maintenance=True))
     assert maintenance["changed"] and maintenance["nodes"][0]["maintenance"] is True
-    mon = crm_mon().find("nodes/node[@name='remote1']")
+    mon = crm_mon().find(f"nodes/node[@name='{REMOTE}']")
     assert mon.get("maintenance") == "true", ET.tostring(mon)
-    assert where("remote1-dummy") == {"remote1"}
+    assert where(REMOTE_DUMMY) == {REMOTE}
     assert run_module(module, dict(node, maintenance=False))["changed"]
-    assert crm_mon().find("nodes/node[@name='remote1']").get("maintenance") == "false"
-    assert where("remote1-dummy") == {"remote1"}
+    assert crm_mon().find(f"nodes/node[@name='{REMOTE}']").get("maintenance") == "false"
+    assert where(REMOTE_DUMMY) == {REMOTE}

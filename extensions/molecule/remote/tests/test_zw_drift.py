@@ -8,7 +8,18 @@ Runs after test_remote.py (file order) on the converged labkit."""
 
 import time
 
-from remote_lab import ALL_HOSTS, AUTHKEY, cib_epoch, host, run_playbook, wait_online
+from remote_lab import (
+    ALL_HOSTS,
+    AUTHKEY,
+    GUEST,
+    NODE,
+    NODE2,
+    REMOTE,
+    cib_epoch,
+    host,
+    run_playbook,
+    wait_online,
+)
 
 ENV_FILE = "/etc/default/pacemaker"
 
@@ -46,15 +57,15 @@ def test_noop_rerun_is_a_few_rounds_and_writes_nothing():
 
 def test_every_kind_of_drift_is_seen_and_repaired():
     # one drift per thing gather.yml reads, spread over the hosts
-    host("remote1").check_output(f"chmod 0644 {AUTHKEY}")
-    host("node2").check_output(f"chown root {AUTHKEY}")
-    host("remote1").check_output("systemctl disable pacemaker_remote")
-    host("guest1").check_output("systemctl disable pcsd")
-    host("guest1").check_output("firewall-cmd -q --remove-service=high-availability")
-    host("remote1").check_output("firewall-cmd -q --permanent --remove-service=high-availability")
+    host(REMOTE).check_output(f"chmod 0644 {AUTHKEY}")
+    host(NODE2).check_output(f"chown root {AUTHKEY}")
+    host(REMOTE).check_output("systemctl disable pacemaker_remote")
+    host(GUEST).check_output("systemctl disable pcsd")
+    host(GUEST).check_output("firewall-cmd -q --remove-service=high-availability")
+    host(REMOTE).check_output("firewall-cmd -q --permanent --remove-service=high-availability")
     # a stale port setting: the role removes it (no restart: the running daemon
     # already listens on the default port, host_info reads it from its environment)
-    host("guest1").check_output(f"echo PCMK_remote_port=3121 >> {ENV_FILE}")
+    host(GUEST).check_output(f"echo PCMK_remote_port=3121 >> {ENV_FILE}")
     drifted = snapshot()
     start = time.monotonic()
     epoch = cib_epoch()
@@ -63,7 +74,7 @@ def test_every_kind_of_drift_is_seen_and_repaired():
     assert checked.ok, checked.tail()
     counts = checked.changed()
     for h in ALL_HOSTS:
-        assert counts[h] > 0 or h == "node1", (h, counts)
+        assert counts[h] > 0 or h == NODE, (h, counts)
     assert snapshot() == drifted
     assert cib_epoch() == epoch
 
@@ -72,14 +83,14 @@ def test_every_kind_of_drift_is_seen_and_repaired():
     print("repairing run: %.0f s" % (time.monotonic() - start))
     assert fixed.ok, fixed.tail()
     now = snapshot()
-    assert now["remote1"]["authkey"].startswith("hacluster:haclient:640")
-    assert now["node2"]["authkey"].startswith("hacluster:")
-    assert now["remote1"]["units"].split() == ["enabled", "enabled", "active", "active"]
-    assert now["guest1"]["units"].split() == ["enabled", "enabled", "active", "active"]
-    assert "high-availability" in now["guest1"]["firewall"].splitlines()[0]
-    assert "high-availability" in now["remote1"]["firewall"].splitlines()[1]
+    assert now[REMOTE]["authkey"].startswith("hacluster:haclient:640")
+    assert now[NODE2]["authkey"].startswith("hacluster:")
+    assert now[REMOTE]["units"].split() == ["enabled", "enabled", "active", "active"]
+    assert now[GUEST]["units"].split() == ["enabled", "enabled", "active", "active"]
+    assert "high-availability" in now[GUEST]["firewall"].splitlines()[0]
+    assert "high-availability" in now[REMOTE]["firewall"].splitlines()[1]
     assert not [
-        ln for ln in now["guest1"]["env"].splitlines() if ln.strip().startswith("PCMK_remote_port=")
+        ln for ln in now[GUEST]["env"].splitlines() if ln.strip().startswith("PCMK_remote_port=")
     ]
     assert wait_online(ALL_HOSTS, timeout=180)
     print("online: %.0f s" % (time.monotonic() - start))

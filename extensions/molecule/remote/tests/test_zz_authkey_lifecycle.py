@@ -10,7 +10,10 @@ import labkit
 from remote_lab import (
     ALL_HOSTS,
     AUTHKEY,
+    GUEST,
     NODE,
+    REMOTE,
+    REMOTE_DUMMY,
     REMOTE_HOSTS,
     fingerprints,
     host,
@@ -21,30 +24,30 @@ from remote_lab import (
 )
 
 NODES = ALL_HOSTS
-REMOTE = REMOTE_HOSTS
 ROTATED_SIZE = 2048  # not the role's default (4096)
 
 
 def test_different_key_is_detected_and_repaired():
-    guest = host("guest1")
+    guest = host(GUEST)
     before = fingerprints()
-    # another key on guest1, where pacemaker_remote runs (its live connection stays up)
+    # another key on the guest node (guest1), where pacemaker_remote runs (its
+    # live connection stays up)
     guest.check_output(
         f"head -c 4096 /dev/urandom > {AUTHKEY}.new && chown hacluster:haclient {AUTHKEY}.new "
         f"&& chmod 0640 {AUTHKEY}.new && mv {AUTHKEY}.new {AUTHKEY}"
     )
-    wrong = fingerprints()["guest1"]
-    assert wrong != before["guest1"]
+    wrong = fingerprints()[GUEST]
+    assert wrong != before[GUEST]
     # base64 of the planted key (read as base64 only, to check it never leaks)
     planted_b64 = guest.check_output(f"base64 -w0 {AUTHKEY}")
 
     result = run_playbook()
     out = result.output
     assert result.rc != 0
-    assert f"guest1: /etc/pacemaker/authkey holds a different key (sha256 {wrong})" in out
+    assert f"{GUEST}: /etc/pacemaker/authkey holds a different key (sha256 {wrong})" in out
     assert "pacemaker_remote_authkey_replace" in out
     assert planted_b64[:64] not in out
-    assert fingerprints()["guest1"] == wrong  # nothing was overwritten
+    assert fingerprints()[GUEST] == wrong  # nothing was overwritten
 
     result = run_playbook("pacemaker_remote_authkey_replace=true")
     assert result.rc == 0, result.tail()
@@ -70,41 +73,43 @@ def test_rotation_moves_no_resource():
     """Rotation restarts nothing: the key is read at each connection. The
     remote node's connection is re-made on another cluster node (a migration),
     and remote1-dummy, which runs on remote1, is neither stopped nor started."""
-    node1 = host("node1")
+    first = host(NODE)
     before = set(fingerprints().values())
     assert len(before) == 1
-    dummy_ops, conn_ops = operations("remote1-dummy", "remote1"), operations("remote1")
-    pids = {h: host(h).check_output("systemctl show -p MainPID pacemaker_remote") for h in REMOTE}
+    dummy_ops, conn_ops = operations(REMOTE_DUMMY, REMOTE), operations(REMOTE)
+    pids = {
+        h: host(h).check_output("systemctl show -p MainPID pacemaker_remote") for h in REMOTE_HOSTS
+    }
 
     # pacemaker_remote_authkey_size is read when a key is generated: here
     result = run_playbook(
         "pacemaker_remote_authkey_rotate=true", "pacemaker_remote_authkey_size=%d" % ROTATED_SIZE
     )
     assert result.rc == 0, result.tail()
-    assert operations("remote1-dummy", "remote1") == dummy_ops
-    assert operations("remote1") != conn_ops  # it moved: a new TLS session, with the new key
+    assert operations(REMOTE_DUMMY, REMOTE) == dummy_ops
+    assert operations(REMOTE) != conn_ops  # it moved: a new TLS session, with the new key
     assert {
-        h: host(h).check_output("systemctl show -p MainPID pacemaker_remote") for h in REMOTE
+        h: host(h).check_output("systemctl show -p MainPID pacemaker_remote") for h in REMOTE_HOSTS
     } == pids
     after = fingerprints()
     assert len(set(after.values())) == 1, after
     assert set(after.values()) != before
     assert {h: host(h).file(AUTHKEY).size for h in NODES} == dict.fromkeys(NODES, ROTATED_SIZE)
-    new_b64 = node1.check_output(f"base64 -w0 {AUTHKEY}")
+    new_b64 = first.check_output(f"base64 -w0 {AUTHKEY}")
     assert new_b64[:64] not in result.output
     assert wait_online(NODES, timeout=120)
 
     # Force new TLS connections: they can only be made with the new key.
-    node1.check_output("crm_resource --restart --resource remote1 --timeout 120s")
+    first.check_output(f"crm_resource --restart --resource {REMOTE} --timeout 120s")
     assert wait_online(NODES, timeout=120)
-    host("guest1").check_output("systemctl restart pacemaker_remote")
-    node1.check_output("crm_resource --refresh --resource guest1")
-    assert wait_online(NODES, timeout=180), node1.run("crm_mon -1").stdout
+    host(GUEST).check_output("systemctl restart pacemaker_remote")
+    first.check_output(f"crm_resource --refresh --resource {GUEST}")
+    assert wait_online(NODES, timeout=180), first.run("crm_mon -1").stdout
 
     def dummy_back():
         return (
-            "running on: remote1"
-            in node1.run("crm_resource --resource remote1-dummy --locate").stdout
+            f"running on: {REMOTE}"
+            in first.run(f"crm_resource --resource {REMOTE_DUMMY} --locate").stdout
         )
 
     assert wait_until(dummy_back, timeout=120)

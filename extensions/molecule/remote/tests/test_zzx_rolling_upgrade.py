@@ -9,7 +9,10 @@ Runs after the authkey tests (file order) on the converged labkit."""
 import pytest
 from remote_lab import (
     ALL_HOSTS,
+    GUEST,
     NODE,
+    REMOTE,
+    REMOTE_DUMMY,
     REMOTE_HOSTS,
     cib_epoch,
     crm_mon,
@@ -39,7 +42,7 @@ def before():
     return {
         "epoch": cib_epoch(),
         "started": {h: started_at(h) for h in REMOTE_HOSTS},
-        "dummy": where("remote1-dummy"),
+        "dummy": where(REMOTE_DUMMY),
     }
 
 
@@ -64,18 +67,18 @@ def test_check_mode_predicts_a_rolling_restart(before):
 def test_rolling_restart_takes_each_node_out_and_back(before):
     result = run_playbook(RESTART, playbook=UPGRADE)
     assert result.ok, result.tail()
-    # one node at a time, remote1's connection disabled and given back
+    # one node at a time, the remote node's connection disabled and given back
     hosts = [h for _task, h in result.order()]
-    assert hosts.index("remote1") < hosts.index("guest1")
+    assert hosts.index(REMOTE) < hosts.index(GUEST)
     assert any("Disable the remote node's connection" in t for t, _h in result.order())
     for h in REMOTE_HOSTS:
         assert started_at(h) != before["started"][h], h  # really restarted
     assert wait_online(ALL_HOSTS, timeout=60)
     mon = crm_mon()
     assert not mon.findall("failures/failure"), [f.attrib for f in mon.iterfind("failures/failure")]
-    assert where("remote1-dummy") == before["dummy"]
+    assert where(REMOTE_DUMMY) == before["dummy"]
     # target-role went as it came (crm_resource --get-parameter exits 0 either way)
-    target_role = "//primitive[@id='remote1']/meta_attributes/nvpair[@name='target-role']"
+    target_role = f"//primitive[@id='{REMOTE}']/meta_attributes/nvpair[@name='target-role']"
     assert host(NODE).run('cibadmin --query --xpath "%s"' % target_role).rc != 0
     verify = host(NODE).run("crm_verify --live-check")
     assert verify.rc == 0, verify.stdout + verify.stderr

@@ -12,7 +12,10 @@ import pytest
 from remote_lab import (
     AUTHKEY,
     CLUSTER,
+    GUEST,
+    GUEST_RESOURCE,
     NODE,
+    REMOTE,
     REMOTE_HOSTS,
     cib_epoch,
     crm_mon,
@@ -61,13 +64,14 @@ def test_nodes_leave_the_cluster_and_the_hosts(before):
     ]
     assert not failures, failures
     root = cib()
-    assert not root.findall(".//primitive[@id='remote1']")
+    assert not root.findall(f".//primitive[@id='{REMOTE}']")
     assert not root.findall(".//meta_attributes/nvpair[@name='remote-node']")
-    assert root.find(".//primitive[@id='guest1-vm']") is not None  # the guest's resource stays
-    assert not root.findall(".//nodes/node[@uname='remote1']") + root.findall(
-        ".//nodes/node[@uname='guest1']"
+    # the guest's resource stays
+    assert root.find(f".//primitive[@id='{GUEST_RESOURCE}']") is not None
+    assert not root.findall(f".//nodes/node[@uname='{REMOTE}']") + root.findall(
+        f".//nodes/node[@uname='{GUEST}']"
     )
-    assert not root.findall(".//status/node_state[@uname='remote1']")
+    assert not root.findall(f".//status/node_state[@uname='{REMOTE}']")
     verify = host(NODE).run("crm_verify --live-check")
     assert verify.rc == 0, verify.stdout + verify.stderr
     for h in REMOTE_HOSTS:

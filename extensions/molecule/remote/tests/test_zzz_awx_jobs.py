@@ -21,8 +21,11 @@ from remote_lab import (
     ALL_HOSTS,
     AUTHKEY,
     CLUSTER,
+    GUEST,
+    GUEST_RESOURCE,
     INVENTORY,
     NODE,
+    REMOTE,
     REMOTE_HOSTS,
     cib_epoch,
     default_suite_only,
@@ -59,13 +62,13 @@ def adhoc(target, module, args):
 
 def undo_remote_side():
     """Back to a cluster without remote or guest nodes, and no key anywhere."""
-    adhoc(NODE, "hacluster.pacemaker.pacemaker_remote_node", {"name": "remote1", "state": "absent"})
-    adhoc(NODE, "hacluster.pacemaker.guest_node", {"name": "guest1", "state": "absent"})
+    adhoc(NODE, "hacluster.pacemaker.pacemaker_remote_node", {"name": REMOTE, "state": "absent"})
+    adhoc(NODE, "hacluster.pacemaker.guest_node", {"name": GUEST, "state": "absent"})
     for h in REMOTE_HOSTS:
         host(h).check_output("systemctl stop pacemaker_remote")
     for h in ALL_HOSTS:
         host(h).check_output(f"rm -f {AUTHKEY}")
-    assert not {"remote1", "guest1"} & node_names()
+    assert not {REMOTE, GUEST} & node_names()
 
 
 def node_names():
@@ -80,13 +83,9 @@ def assert_converged(jobs, sha256):
     assert fingerprints() == dict.fromkeys(ALL_HOSTS, sha256)
     assert set(host(h).service("pacemaker_remote").is_running for h in REMOTE_HOSTS) == {True}
     cib = labkit.cib(NODE, "resources")
-    assert len(cib.findall(".//primitive[@id='remote1'][@type='remote']")) == 1
-    assert (
-        len(
-            cib.findall(".//primitive[@id='guest1-vm']/meta_attributes/nvpair[@name='remote-node']")
-        )
-        == 1
-    )
+    assert len(cib.findall(f".//primitive[@id='{REMOTE}'][@type='remote']")) == 1
+    guest_meta = f".//primitive[@id='{GUEST_RESOURCE}']/meta_attributes/nvpair[@name='remote-node']"
+    assert len(cib.findall(guest_meta)) == 1
     verify = host(NODE).run("crm_verify --live-check")
     assert verify.rc == 0, verify.stdout + verify.stderr
 
@@ -109,7 +108,7 @@ def test_cluster_and_remote_nodes_in_two_jobs(tmp_path, collections, credential)
     ).run()
     assert not early.ok
     assert any(
-        "The cluster nodes ['node1', 'node2'] do not hold the key" in m
+        f"The cluster nodes {list(CLUSTER)} do not hold the key" in m
         for m in early.failed_messages()
     ), early.summary()
     assert cib_epoch() == epoch
