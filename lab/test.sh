@@ -34,10 +34,13 @@ hosts_of() {
 run_scenario() {
   local run=$1 scenario=${1%@*} start=$SECONDS c
   if [[ $run == *@* ]]; then export LAB_SUITE=${run#*@}; else unset LAB_SUITE; fi
-  # remote-b runs the second half of the remote scenario's tests (its
-  # molecule.yml): beside it, remote runs the first half; alone, all of them
+  # remote and remote-b beside each other in a group (on the default suite)
+  # run one half of the remote scenario's tests each; alone (an older suite
+  # on either set), each runs all of them
   if [[ $scenario == remote && "+$group+" == *+remote-b+* ]]; then
     export LAB_REMOTE_PART=a
+  elif [[ $scenario == remote-b && "+$group+" == *+remote+* ]]; then
+    export LAB_REMOTE_PART=b
   else
     unset LAB_REMOTE_PART
   fi
@@ -77,12 +80,13 @@ run_scenario() {
 # one network, and all mostly wait on Pacemaker, booth and timeouts: they run
 # side by side, remote and remote-b each with half of the remote scenario's
 # tests, geo and geo-b each with half of the geo scenario's.
-# adopt uses every container; the older suites reuse the remote names.
+# adopt uses every container; the older suites run the remote scenario on
+# the two remote sets side by side (remote@bookworm, remote-b@bullseye).
 # One boot per suite: a scenario's destroy keeps the containers and resets
 # them (lab/reset.sh, LAB_KEEP=1) while a later group runs on the same suite;
 # the last group of a suite removes them.
 groups=("$@")
-((${#groups[@]})) || groups=(remote+remote-b+geo+geo-b adopt remote@bookworm remote@bullseye)
+((${#groups[@]})) || groups=(remote+remote-b+geo+geo-b adopt remote@bookworm+remote-b@bullseye)
 suite_of() { [[ $1 == *@* ]] && echo "${1##*@}" || echo default; }
 failed=()
 for ((g = 0; g < ${#groups[@]}; g++)); do
