@@ -4,6 +4,7 @@ none makes them hang. Each read runs under a task timeout, so a hang fails
 in seconds rather than blocking a health check forever."""
 
 import os
+import stat
 
 import pytest
 from ansible_run import playbook, result
@@ -84,3 +85,59 @@ def test_status_info_reads_any_port_value(tmp_path, value):
     want = int(value) if value.strip().isascii() and value.strip().isdigit() else None
     assert [n["port"] for n in got["remote_nodes"]] == [want]
     assert [n["remote_port"] for n in got["guest_nodes"]] == [want]
+
+
+def test_every_file_option_on_what_is_not_a_regular_file(tmp_path):
+    """A FIFO (whose open() waits for a writer), a character device
+    (/dev/zero never ends) and a directory, given to every option of every
+    module that reads a file: each task ends within its time bound, without
+    a traceback, failing with the option named (or, for the read-only
+    modules, reporting the file), and nothing it was given changes."""
+    from ansible_run import results
+
+    fifo = tmp_path / "fifo"
+    os.mkfifo(str(fifo))
+    cib = new_cib(tmp_path / "cib.xml")
+    cib_bytes = cib.read_bytes()
+    sites = {"sites": ["192.0.2.1", "192.0.2.2"], "arbitrators": ["192.0.2.3"]}
+    options = [
+        ("hacluster.pacemaker.status_info", "cib_file", {}),
+        ("hacluster.pacemaker.status_info", "booth_config_files", {"cib_file": str(cib)}),
+        ("hacluster.pacemaker.host_info", "files", {}),
+        ("hacluster.pacemaker.host_info", "env_files", {"env_names": ["PCMK_remote_port"]}),
+        ("hacluster.pacemaker.pacemaker_remote_node", "cib_file", {"name": "rh1"}),
+        ("hacluster.pacemaker.guest_node", "cib_file", {"name": "g1", "resource": "vm1"}),
+        ("hacluster.pacemaker.booth_ticket", "cib_file", {"name": "T1", "manage": ["cib"]}),
+        ("hacluster.pacemaker.booth_ticket", "config_file", {"name": "T1", "manage": ["config"]}),
+        ("hacluster.pacemaker.booth_config", "config_file", dict(sites, manage=["config"])),
+        ("hacluster.pacemaker.authkey", "path", {}),
+    ]
+    tasks, cases = [], []
+    for kind, path in (("fifo", fifo), ("device", "/dev/zero"), ("directory", tmp_path)):
+        for module, option, args in options:
+            value = (
+                [str(path)] if option in ("booth_config_files", "files", "env_files") else str(path)
+            )
+            tasks.append(
+                {module: dict(args, **{option: value}), "timeout": TIMEOUT, "ignore_errors": True}
+            )
+            cases.append((kind, module, option))
+    before = sorted(os.listdir(str(tmp_path)))  # the inventory is written with the play
+    _rc, data, proc = playbook(tmp_path, tasks)
+    problems = []
+    for index, (kind, module, option) in enumerate(cases):
+        res = list(results(data, index).values())[0]
+        msg = str(res.get("msg", ""))
+        raw = msg + str(res.get("module_stderr", "")) + str(res.get("exception", ""))
+        if "timed out" in msg or "Timeout" in msg:
+            problems.append("%s %s %s: hung (%s)" % (kind, module, option, msg[:200]))
+        elif any(m in raw for m in ("Traceback (most recent", "MODULE FAILURE", "Module failed:")):
+            problems.append("%s %s %s: traceback %s" % (kind, module, option, raw[:300]))
+        elif res.get("failed") and option not in msg:
+            problems.append("%s %s %s: the option is not named: %s" % (kind, module, option, msg))
+        elif not res.get("failed") and module.split(".")[-1] not in ("host_info", "status_info"):
+            problems.append("%s %s %s: accepted" % (kind, module, option))
+    assert not problems, "\n".join(problems)
+    ours = ("play-", "inventory", "ansible-local")
+    assert [p for p in sorted(os.listdir(str(tmp_path))) if not p.startswith(ours)] == before
+    assert stat.S_ISFIFO(os.stat(str(fifo)).st_mode) and cib.read_bytes() == cib_bytes
