@@ -338,12 +338,20 @@ def play_interrupted(playbook, inventories, after_task, extra_vars=(), timeout=1
     return out
 
 
-def cib_valid(nodes, task=None):
+def cib_valid(nodes, task=None, timeout=180):
     """crm_verify --live-check passes on each node (one per cluster); task
-    names the cut it follows, for the message."""
+    names the cut it follows, for the message. A cut may leave the node's
+    own pacemaker restarting (the key reload restarts each cluster node, then
+    waits for it in a task of its own): the check waits, bounded, for the
+    node to answer; a configuration that is invalid stays invalid."""
     for node in nodes:
-        rc, out, err = run(node, ["crm_verify", "--live-check"], 60)
-        assert rc == 0, ("crm_verify after the cut", task, node, out, err)
+        last = []
+
+        def valid(node=node, last=last):
+            last[:] = run(node, ["crm_verify", "--live-check"], 60)
+            return last[0] == 0
+
+        assert wait_until(valid, timeout), ("crm_verify after the cut", task, node) + tuple(last)
 
 
 def _masked(extra_var):
@@ -504,10 +512,18 @@ def ticket_granted(name, ticket):
     return None if rc != 0 else out.strip() == "true"
 
 
-def fence_history(name):
+def fence_history(name, timeout=180):
     """Every fencing action a cluster recorded (stonith_admin --history),
-    as dicts of target, action, status and who asked."""
-    rc, out, err = run(name, ["stonith_admin", "--history", "*", "--output-as=xml"], 60)
+    as dicts of target, action, status and who asked. Waits (bounded) for a
+    fencer that is not connected yet: the node's pacemaker may be starting."""
+    last = []
+
+    def answered():
+        last[:] = run(name, ["stonith_admin", "--history", "*", "--output-as=xml"], 60)
+        return last[0] != 102  # 102: not connected (the fencer is not up yet)
+
+    wait_until(answered, timeout)
+    rc, out, err = last
     assert rc == 0, (name, rc, out, err)
     root = ET.fromstring(out)
     return [e.attrib for e in root.iter("fence_event")]
