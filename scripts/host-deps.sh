@@ -4,9 +4,10 @@
 # of this project (the fresh-machine check, scripts/fresh-check.sh, proves it).
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
+# iproute2: ss, the oracle of host_info's listening ports (test_host_info)
 pkgs=(pacemaker pacemaker-cli-utils corosync pcs podman runc debootstrap
       uidmap slirp4netns fuse-overlayfs git rsync make shellcheck
-      python3 python3-venv ca-certificates util-linux)
+      python3 python3-venv ca-certificates util-linux iproute2)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
