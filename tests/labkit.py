@@ -346,12 +346,14 @@ def cib_valid(nodes, task=None, timeout=180):
     node to answer; a configuration that is invalid stays invalid."""
     for node in nodes:
         last = []
-
-        def valid(node=node, last=last):
-            last[:] = run(node, ["crm_verify", "--live-check"], 60)
-            return last[0] == 0
-
+        valid = functools.partial(_verified, node, last)
         assert wait_until(valid, timeout), ("crm_verify after the cut", task, node) + tuple(last)
+
+
+def _verified(node, last):
+    """crm_verify --live-check on node passes; its (rc, out, err) in last."""
+    last[:] = run(node, ["crm_verify", "--live-check"], 60)
+    return last[0] == 0
 
 
 def _masked(extra_var):
