@@ -87,6 +87,15 @@ def failures(data):
     ]
 
 
+def crashed(res):
+    """Whether a task's result is a crash, not a failure the module chose:
+    ansible-core 2.19 puts "exception: (traceback unavailable)" on every
+    failure, and reports an exception the module did not handle as "Module
+    failed: ..."; older cores show the traceback or MODULE FAILURE."""
+    raw = "%s %s %s" % (res.get("msg", ""), res.get("module_stderr", ""), res.get("exception", ""))
+    return any(m in raw for m in ("Traceback (most recent", "MODULE FAILURE", "Module failed:"))
+
+
 def result(data, task_index=0, host="localhost"):
     return results(data, task_index)[host]
 

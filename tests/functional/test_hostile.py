@@ -11,7 +11,7 @@ import os
 import subprocess
 
 import pytest
-from ansible_run import local_hosts, playbook, results
+from ansible_run import crashed, local_hosts, playbook, results
 from cibfiles import new_cib, tool, verify
 from hostile_values import BOOTH_CONF, DUMMY, B, C, G, K, R
 from hostile_values import REFUSED as DURATIONS
@@ -358,10 +358,7 @@ def test_hostile_inputs_fail_clearly_and_change_nothing(tmp_path, hostile_dir):
     for i, (cls, module, args, message) in enumerate(FAILS):
         res = results(data, i)["localhost"]
         msg = res.get("msg", "")
-        # ansible-core 2.19 puts "exception: (traceback unavailable)" on every failure,
-        # and reports an exception the module did not handle as "Module failed: ..."
-        raw = "%s %s %s" % (msg, res.get("module_stderr", ""), res.get("exception", ""))
-        if any(m in raw for m in ("Traceback (most recent", "MODULE FAILURE", "Module failed:")):
+        if crashed(res):
             problems.append("[%s] %s %r: TRACEBACK %s" % (cls, module, args, msg[:300]))
         elif not res.get("failed") or message not in msg and not _core_refused_nul(args, msg):
             problems.append("[%s] %s %r: %s" % (cls, module, args, msg or res))

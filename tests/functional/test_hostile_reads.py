@@ -7,7 +7,7 @@ import os
 import stat
 
 import pytest
-from ansible_run import playbook, result
+from ansible_run import crashed, playbook, result
 from cibfiles import new_cib, tool
 
 TIMEOUT = 60  # seconds per task: a read that waits for a FIFO's writer fails here
@@ -93,8 +93,6 @@ def test_every_file_option_on_what_is_not_a_regular_file(tmp_path):
     module that reads a file: each task ends within its time bound, without
     a traceback, failing with the option named (or, for the read-only
     modules, reporting the file), and nothing it was given changes."""
-    from ansible_run import results
-
     fifo = tmp_path / "fifo"
     os.mkfifo(str(fifo))
     cib = new_cib(tmp_path / "cib.xml")
@@ -126,13 +124,12 @@ def test_every_file_option_on_what_is_not_a_regular_file(tmp_path):
     _rc, data, proc = playbook(tmp_path, tasks)
     problems = []
     for index, (kind, module, option) in enumerate(cases):
-        res = list(results(data, index).values())[0]
+        res = result(data, index)
         msg = str(res.get("msg", ""))
-        raw = msg + str(res.get("module_stderr", "")) + str(res.get("exception", ""))
         if "timed out" in msg or "Timeout" in msg:
             problems.append("%s %s %s: hung (%s)" % (kind, module, option, msg[:200]))
-        elif any(m in raw for m in ("Traceback (most recent", "MODULE FAILURE", "Module failed:")):
-            problems.append("%s %s %s: traceback %s" % (kind, module, option, raw[:300]))
+        elif crashed(res):
+            problems.append("%s %s %s: traceback %s" % (kind, module, option, res))
         elif res.get("failed") and option not in msg:
             problems.append("%s %s %s: the option is not named: %s" % (kind, module, option, msg))
         elif not res.get("failed") and module.split(".")[-1] not in ("host_info", "status_info"):

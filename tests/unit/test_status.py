@@ -368,28 +368,9 @@ def test_target_role_and_node_attributes_are_what_pacemaker_tools_say(running):
     """target_role and attributes of each remote and guest node against
     crm_resource and crm_attribute, which wrote them (as pcs resource disable
     and the role's port-change marker do)."""
-    tool(
-        running,
-        "crm_resource",
-        "--resource",
-        "r1",
-        "--meta",
-        "--set-parameter",
-        "target-role",
-        "--parameter-value",
-        "Stopped",
-    )
-    tool(
-        running,
-        "crm_resource",
-        "--resource",
-        "vm1",
-        "--meta",
-        "--set-parameter",
-        "target-role",
-        "--parameter-value",
-        "Started",
-    )
+    for rsc, role in (("r1", "Stopped"), ("vm1", "Started")):
+        meta = ["--meta", "--set-parameter", "target-role", "--parameter-value", role]
+        tool(running, "crm_resource", "--resource", rsc, *meta)
     for node, name, value in (
         ("r2", "hacluster-pacemaker-port-change", "3122"),
         ("g1", "site", "a"),
