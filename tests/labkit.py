@@ -460,7 +460,42 @@ def online_nodes(name):
 
 
 def wait_online(name, nodes, timeout=180):
-    return wait_until(lambda: set(nodes) <= online_nodes(name), timeout)
+    """True once every node is online at a host; when the time is up, an
+    AssertionError whose first line (all a CI summary keeps) says what the
+    cluster shows instead."""
+    if wait_until(lambda: set(nodes) <= online_nodes(name), timeout):
+        return True
+    raise AssertionError(
+        "not online within %ds: %s; %s" % (timeout, sorted(set(nodes)), status_line(name))
+    )
+
+
+def status_line(name):
+    """crm_mon at a host in one line: nodes and their state, resources not
+    running, failed actions."""
+    try:
+        root = ET.fromstring(crm_mon_xml(name))
+    except Exception as exc:  # noqa: BLE001 - a diagnosis must not hide the failure
+        return "crm_mon at %s: %s" % (name, str(exc).splitlines()[0] if str(exc) else exc)
+    nodes = [
+        "%s=%s"
+        % (
+            n.get("name"),
+            ",".join(
+                k
+                for k in ("online", "standby", "maintenance", "unclean", "pending")
+                if n.get(k) == "true"
+            )
+            or "offline",
+        )
+        for n in root.iterfind("nodes/node")
+    ]
+    stopped = sorted({r.get("id") for r in root.iter("resource") if r.get("active") != "true"})
+    failed = [
+        "%s %s on %s: %s" % (f.get("op_key"), f.get("status"), f.get("node"), f.get("exitreason"))
+        for f in root.iterfind("failures/failure")
+    ]
+    return "nodes %s; not active %s; failures %s" % (" ".join(nodes), stopped, failed)
 
 
 def where(name, resource):
