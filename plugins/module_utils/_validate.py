@@ -13,6 +13,7 @@ __metaclass__ = type
 
 import base64
 import binascii
+import ipaddress
 import re
 
 # XML NCName as pcs checks it (pcs/lib/pacemaker/values.py)
@@ -113,6 +114,38 @@ def check_port(option, value):
 
 def is_port(value):
     return value is not None and check_port("port", value) is None
+
+
+FIREWALL_SOURCE_RULE = (
+    "use an IPv4 or IPv6 address, or a network in CIDR notation without host bits (10.0.0.0/24)"
+)
+
+
+def firewall_source(option, value):
+    """(address, family, None) for a source of a firewalld rich rule, the
+    address spelled one way (firewalld keeps it as given, so a rule can only
+    be found again when it is always written alike), or (None, None, message)."""
+    try:
+        if not isinstance(value, str) or "%" in value:  # a scoped IPv6 address names no source
+            raise ValueError(value)
+        net = ipaddress.ip_network(value, strict=True)
+    except ValueError as exc:
+        reason = " (%s)" % exc if "has host bits set" in str(exc) else ""
+        return (
+            None,
+            None,
+            "%s: '%s' is not an address or network%s: %s"
+            % (
+                option,
+                value,
+                reason,
+                FIREWALL_SOURCE_RULE,
+            ),
+        )
+    family = "ipv%d" % net.version
+    if net.prefixlen == net.max_prefixlen:
+        return str(net.network_address), family, None
+    return str(net), family, None
 
 
 # pcs's rule, and no leading '-': booth's client reads "booth grant -t" as

@@ -179,9 +179,9 @@ firewalld:
   description:
     - C(state) is V(running), V(not running) or V(absent) (no firewall-cmd). When running, C(zone),
       C(runtime) and C(permanent), each with the C(services) and C(ports) (such as V(2224/tcp)) open in
-      the zone, and with O(firewalld_service_ports) the C(service_ports) those services open; with
-      O(firewalld_port_zones), C(port_zones), for each port rule (such as V(9929/udp)) the zones that
-      hold it.
+      the zone and its C(rich_rules) as C(firewall-cmd --list-rich-rules) prints them, and with
+      O(firewalld_service_ports) the C(service_ports) those services open; with O(firewalld_port_zones),
+      C(port_zones), for each port rule (such as V(9929/udp)) the zones that hold it.
   returned: when O(firewalld=true)
   type: dict
 env:
@@ -337,6 +337,11 @@ def firewalld(module, zone, service_ports=False, port_zones=False):
             if sep and key in ("services", "ports"):
                 lists[key] = value.split()
         result[where] = {"services": lists.get("services", []), "ports": lists.get("ports", [])}
+        # one per line here; --list-all wraps them among its other lines
+        rc, out, err = module.run_command(
+            [cmd] + extra + ["--zone", zone, "--list-rich-rules"], check_rc=True
+        )
+        result[where]["rich_rules"] = [line.strip() for line in out.splitlines() if line.strip()]
         if service_ports:
             ports = []
             for service in result[where]["services"]:
