@@ -14,7 +14,12 @@ import tempfile
 import time
 
 from ansible_collections.hacluster.pacemaker.plugins.module_utils import _booth_conf as bc
-from ansible_collections.hacluster.pacemaker.plugins.module_utils import _files, _poll, _validate
+from ansible_collections.hacluster.pacemaker.plugins.module_utils import (
+    _files,
+    _poll,
+    _tickets,
+    _validate,
+)
 from ansible_collections.hacluster.pacemaker.plugins.module_utils._cib import (
     CibError,
     nvpairs,
@@ -500,3 +505,227 @@ def plan_site_group(plan, instance, config_file, ip, state="present"):
         plan.touch(group)
         set_nvpairs(ip_prim, "instance_attributes", {"ip": ip}, plan)
     return {"group": group.get("id"), "ip": ip}
+
+
+def apply_globals(env, p):
+    """booth_config's flow on a _module.Environment: booth.conf's global part
+    and, at a site, the booth group, as one change (see Cib.transaction).
+    Returns the task's values."""
+    values = dict(changed=False, config_changed=False)
+    manage_config = "config" in p["manage"]
+    conf = env.file(config_path(p["instance"], p["config_file"]), "config_file", lock=manage_config)
+    new_text = old_text = None
+    if manage_config:
+        old_text = read_config(conf, missing_ok=True)
+        values["port_before"] = port_of(old_text)
+        if p["state"] == "present":
+            boothd = env.which("boothd")
+            switch = authfile_switch(env.run, boothd) if boothd else None
+            new_text, errors, values["authfile_in_force"] = plan_globals(old_text, p, switch)
+            env.fail_on(errors)
+        if p["state"] == "absent" and old_text is not None:
+            values.update(changed=True, config_changed=True)
+            conf.prepare_delete()
+        elif new_text is not None:
+            values["config_checksum"] = bc.checksum(new_text)
+            if new_text != old_text:
+                values.update(changed=True, config_changed=True)
+                if env.diff:
+                    values.setdefault("diff", []).append(
+                        dict(
+                            before=old_text or "",
+                            after=new_text,
+                            before_header=conf.path,
+                            after_header=conf.path,
+                        )
+                    )
+                if not env.check_mode:
+                    prepare_config(conf, new_text, parents=True)
+    files = [conf] if conf.pending else []
+    if "cib" in p["manage"] and (p["site_ip"] or p["state"] == "absent"):
+        group_config = config_path(p["instance"], p["config_file"])
+        _result, cib_values = env.transaction(
+            lambda plan: plan.facts.update(
+                site_group=plan_site_group(
+                    plan, p["instance"], group_config, p["site_ip"], p["state"]
+                )
+            ),
+            files=files,
+        )
+        changed = values["changed"] or cib_values.pop("changed")
+        diff = cib_values.pop("diff", None)
+        values.update(cib_values, changed=changed)
+        if diff:
+            values.setdefault("diff", []).insert(0, diff)
+    else:
+        env.commit(files)
+    if env.check_mode:
+        conf.discard()
+    return values
+
+
+def ticket_batch_errors(p, items, option):
+    """booth_ticket's checks of the options that need neither booth.conf nor
+    the CIB (both halves must be given the same tickets, whatever manage
+    says)."""
+    manage_cib = "cib" in p["manage"]
+    errors = []
+    seen = set()
+    for item in items:
+        label = _validate.item_label(option, item["name"])
+        if item["name"] in seen:
+            errors.append("%sname: '%s' is given more than once" % (label, item["name"]))
+        seen.add(item["name"])
+        if item.get("grant") == "granted" and not item.get("site") and not p["bypass_booth"]:
+            errors.append("%ssite: required to grant through booth" % label)
+        if item.get("move") and (item.get("grant") != "granted" or p["bypass_booth"]):
+            errors.append("%smove: needs grant=granted through booth (bypass_booth=false)" % label)
+        if not manage_cib and (
+            item.get("constraints") or item.get("grant") or item.get("standby") is not None
+        ):
+            errors.append("%smanage: constraints, grant and standby need 'cib' in manage" % label)
+    if p["cib_file"] and any(i.get("grant") for i in items) and not p["bypass_booth"]:
+        errors.append(
+            "grant: booth cannot grant in a CIB file; set bypass_booth=true to use crm_ticket"
+        )
+    return errors
+
+
+def apply_tickets(env, p, items, option):
+    """booth_ticket's flow on a _module.Environment: the tickets in booth.conf
+    and the CIB as one change, then grants and revokes through booth.
+    booth.conf is read and written under a lock on its directory, held to the
+    end of the task, so concurrent booth_ticket tasks queue instead of
+    losing each other's tickets. Returns the task's values."""
+    errors = ticket_batch_errors(p, items, option)
+    path = config_path(p["instance"], p["config_file"])
+    conf = new_text = old_text = None
+    if "config" in p["manage"]:
+        try:
+            conf = env.file(path, "config_file", lock_without_dir=True)
+            old_text = read_config(conf)
+            new_text, config_errors = plan_config(old_text, items, option)
+            errors.extend(config_errors)
+        except (CibError, _files.FileError) as exc:
+            errors.append(str(exc))
+    env.fail_on(errors)
+    return _apply_tickets(env, p, items, option, conf, old_text, new_text)
+
+
+def _apply_tickets(env, p, items, option, conf, old_text, new_text):
+    manage_cib = "cib" in p["manage"]
+    values = dict(changed=False, config_changed=False, moves=[])
+    errors = []
+    path = conf.path if conf is not None else config_path(p["instance"], p["config_file"])
+    booth = env.booth(path)
+    live_grants = [i for i in items if i.get("grant") and not p["bypass_booth"]]
+    leaders = {}
+    if not p["cib_file"]:
+        try:
+            # facts, and what a grant starts from (facts alone wait briefly)
+            leaders = booth.tickets(limit=60 if live_grants else 10)
+        except CibError as exc:
+            if live_grants:
+                env.fail("grant: %s" % exc)
+    for item in live_grants:
+        leader = leaders.get(item["name"], {}).get("leader")
+        if item["name"] not in leaders:
+            errors.append(
+                "grant: booth does not know ticket '%s' (restart booth after adding it "
+                "to booth.conf)" % item["name"]
+            )
+        elif item["grant"] == "granted" and leader not in (None, item["site"]):
+            if item["move"]:
+                values["moves"].append(dict(ticket=item["name"], source=leader, dest=item["site"]))
+                continue
+            # booth manages a granted ticket: after a failover it is at another
+            # site on purpose, and a rerun must not fight booth over it
+            env.module.warn(
+                "grant: ticket '%s' is held by site %s, not %s; left there (booth moves it "
+                "on failure; to move it yourself, set move=true)"
+                % (item["name"], leader, item["site"])
+            )
+            item["grant"] = None
+    env.fail_on(errors)
+    live_grants = [i for i in live_grants if i["grant"]]
+
+    facts = dict((i["name"], {"name": i["name"], "state": i["state"]}) for i in items)
+    files = []
+    if new_text is not None:
+        values["config_changed"] = new_text != old_text
+        values["config_checksum"] = bc.checksum(new_text)
+        if values["config_changed"]:
+            values["changed"] = True
+            if env.diff:
+                values.setdefault("diff", []).append(
+                    dict(before=old_text, after=new_text, before_header=path, after_header=path)
+                )
+            if not env.check_mode:
+                prepare_config(conf, new_text)
+                files.append(conf)
+        config = bc.parse(new_text)
+        for name, fact in facts.items():
+            fact["options"] = bc.ticket_options(config, name) or {}
+    # booth.conf and the CIB as one change: the file is committed after every
+    # validation, right before the CIB write, and put back if that fails
+    if manage_cib:
+        cib = env.cib
+        result, cib_values = env.transaction(
+            lambda plan: _tickets.plan_tickets(plan, items, option, bypass_booth=p["bypass_booth"]),
+            files=files,
+        )
+        for ticket in cib_values.pop("tickets"):
+            facts[ticket["name"]].update(ticket)
+        diff = cib_values.pop("diff", None)
+        changed = values["changed"] or cib_values.pop("changed")
+        values.update(cib_values, changed=changed)
+        if diff:
+            values.setdefault("diff", []).insert(0, diff)
+    else:
+        env.commit(files)
+
+    for item in live_grants:
+        name, leader = item["name"], leaders.get(item["name"], {}).get("leader")
+        want = item["site"] if item["grant"] == "granted" else None
+        if leader == want:
+            continue
+        values["changed"] = True
+        if env.check_mode:
+            leaders[name] = {"leader": want, "expires": None}
+            continue
+        try:
+            if want is not None and leader is not None:  # a move: revoke at the holder first
+                booth.set_grant(name, "revoked", leader)
+                booth.wait_leader(name, None, p["wait_timeout"])
+            booth.set_grant(name, item["grant"], item["site"] or leader)
+            booth.wait_leader(name, want, p["wait_timeout"])
+            if manage_cib:
+                facts[name]["granted"] = _wait_local_state(cib, name, want, p["wait_timeout"])
+        except CibError as exc:
+            env.fail(str(exc), changed=True)
+    if live_grants and not env.check_mode:
+        leaders = booth.tickets()
+    for name, fact in facts.items():
+        fact["leader"] = leaders.get(name, {}).get("leader")
+        fact["expires"] = leaders.get(name, {}).get("expires")
+    values["tickets"] = [facts[i["name"]] for i in items]
+    return values
+
+
+def _wait_local_state(cib, name, leader, timeout):
+    """Booth has agreed on the leader; wait (bounded) until this site's CIB
+    shows the ticket as booth says it should be here. Returns granted."""
+    granted = [None]
+
+    def shown():
+        tree = cib.read()
+        here = leader is not None and leader in _tickets.local_booth_ips(tree)
+        granted[0] = _tickets.ticket_state(tree, name)["granted"]
+        return granted[0] == here
+
+    if not _poll.poll(shown, timeout, interval=1)[0]:
+        raise CibError(
+            "ticket '%s': booth says the leader is %s, but this site's CIB shows "
+            "granted=%s after %d s" % (name, leader or "none", granted[0], timeout)
+        )
+    return granted[0]

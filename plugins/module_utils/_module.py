@@ -9,9 +9,11 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import concurrent.futures
+import os
 
 from ansible.module_utils.basic import missing_required_lib
 from ansible_collections.hacluster.pacemaker.plugins.module_utils import (
+    _booth,
     _cib,
     _files,
     _poll,
@@ -239,3 +241,82 @@ def wait_for_nodes(module, cib, names, timeout):
             % (", ".join(pending), timeout),
             changed=True,
         )
+
+
+class Environment:
+    """What one task reads and writes, owned in one place (pcs's
+    LibraryEnvironment is the model): the command runner, the CIB, the files
+    it locks, booth's client, the commit, and how an error becomes
+    fail_json. Used as a context manager: the files' locks are held to the
+    end of the task and released however it ends; a CibError, FileError or
+    OSError raised inside fails the task with its message, changed=false and
+    the module's fail_values (e.g. key_state=unknown)."""
+
+    def __init__(self, module, **fail_values):
+        self.module = module
+        self.check_mode = module.check_mode
+        self.diff = module._diff
+        self.run = ansible_runner(module)
+        self.fail_values = fail_values
+        self._locks = []
+        self._cib = None
+        self._file = None  # the last file taken, named by an OSError's message
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, exc, _traceback):
+        while self._locks:
+            _files.unlock(self._locks.pop())
+        if isinstance(exc, _cib.ValidationError):
+            self.fail("; ".join(exc.errors), errors=exc.errors)
+        if isinstance(exc, (_cib.CibError, _files.FileError)):
+            self.fail(str(exc))
+        if isinstance(exc, OSError) and self._file is not None:
+            self.fail("%s: %s: %s" % (self._file.option, self._file.path, exc.strerror))
+        return False
+
+    def fail(self, msg, **values):
+        merged = dict(self.fail_values, changed=False)
+        merged.update(values)
+        self.module.fail_json(msg=msg, **merged)
+
+    def fail_on(self, errors):
+        """Fail with every message of errors (None and empty ones dropped)."""
+        errors = [e for e in errors if e]
+        if errors:
+            self.fail("; ".join(errors), errors=errors)
+
+    def file(self, path, option, lock=True, lock_without_dir=False):
+        """The _files.FileTarget of path (option names it in messages),
+        locked to the end of the task unless in check mode, so concurrent
+        tasks on one file queue instead of losing each other's changes. A
+        file whose directory is missing is locked only with
+        lock_without_dir (the lock then says which directory is missing)."""
+        target = _files.FileTarget(path, option)
+        self._file = target
+        if lock and not self.check_mode:
+            if lock_without_dir or os.path.isdir(os.path.dirname(target.path)):
+                self._locks.append(_files.lock_for(target.path, option))
+        return target
+
+    @property
+    def cib(self):
+        if self._cib is None:
+            self._cib = open_cib(self.module)
+        return self._cib
+
+    def booth(self, config_path):
+        return _booth.Client(self.run, config_path)
+
+    def which(self, program):
+        return self.module.get_bin_path(program)
+
+    def transaction(self, planner, files=()):
+        """Plan and apply on the CIB, files committed with it (see
+        run_transaction). Returns (result, common return values)."""
+        return run_transaction(self.module, planner, self.cib, files)
+
+    def commit(self, files):
+        """Commit prepared files of a task that changes no CIB."""
+        commit_files(self.module, files)

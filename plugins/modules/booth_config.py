@@ -146,16 +146,12 @@ site_group:
   sample: {group: booth-booth-group, ip: 192.0.2.100}
 """
 
-import os
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.hacluster.pacemaker.plugins.module_utils import (
     _booth,
-    _files,
     _module,
 )
-from ansible_collections.hacluster.pacemaker.plugins.module_utils import _booth_conf as bc
-from ansible_collections.hacluster.pacemaker.plugins.module_utils._cib import CibError
 
 
 def main():
@@ -176,87 +172,9 @@ def main():
         required_if=[("state", "present", ("sites",))],
         supports_check_mode=True,
     )
-    p = module.params
-    path = _booth.config_path(p["instance"], p["config_file"])
-    values = dict(changed=False, config_changed=False)
-    conf = _files.FileTarget(path, "config_file")
-    path = conf.path
-    new_text = old_text = None
-    lock = None
-    try:
-        if "config" in p["manage"]:
-            if not module.check_mode and os.path.isdir(os.path.dirname(path)):
-                lock = _files.lock_for(path, "config_file")
-            old_text = _booth.read_config(conf, missing_ok=True)
-            values["port_before"] = _booth.port_of(old_text)
-            if p["state"] == "present":
-                boothd = module.get_bin_path("boothd")
-                switch = (
-                    _booth.authfile_switch(_module.ansible_runner(module), boothd)
-                    if boothd
-                    else None
-                )
-                new_text, errors, values["authfile_in_force"] = _booth.plan_globals(
-                    old_text, p, switch
-                )
-                if errors:
-                    module.fail_json(msg="; ".join(errors), errors=errors)
-        _apply(module, p, values, conf, old_text, new_text)
-    except (CibError, _files.FileError) as exc:
-        module.fail_json(msg=str(exc), changed=False)
-    except OSError as exc:
-        module.fail_json(msg="config_file: %s: %s" % (path, exc.strerror), changed=False)
-    finally:
-        _files.unlock(lock)
+    with _module.Environment(module) as env:
+        values = _booth.apply_globals(env, module.params)
     module.exit_json(**values)
-
-
-def _apply(module, p, values, conf, old_text, new_text):
-    """booth.conf and the site group as one change (see Cib.transaction)."""
-    path = conf.path
-    if "config" in p["manage"]:
-        if p["state"] == "absent" and old_text is not None:
-            values.update(changed=True, config_changed=True)
-            conf.prepare_delete()
-        elif new_text is not None:
-            values["config_checksum"] = bc.checksum(new_text)
-            if new_text != old_text:
-                values.update(changed=True, config_changed=True)
-                if module._diff:
-                    values.setdefault("diff", []).append(
-                        dict(
-                            before=old_text or "",
-                            after=new_text,
-                            before_header=path,
-                            after_header=path,
-                        )
-                    )
-                if not module.check_mode:
-                    _booth.prepare_config(conf, new_text, parents=True)
-    files = [conf] if conf.pending else []
-    if "cib" in p["manage"] and (p["site_ip"] or p["state"] == "absent"):
-        _result, cib_values = _module.run_transaction(
-            module,
-            lambda plan: plan.facts.update(
-                site_group=_booth.plan_site_group(
-                    plan,
-                    p["instance"],
-                    _booth.config_path(p["instance"], p["config_file"]),
-                    p["site_ip"],
-                    p["state"],
-                )
-            ),
-            files=files,
-        )
-        changed = values["changed"] or cib_values.pop("changed")
-        diff = cib_values.pop("diff", None)
-        values.update(cib_values, changed=changed)
-        if diff:
-            values.setdefault("diff", []).insert(0, diff)
-    else:
-        _module.commit_files(module, files)
-    if module.check_mode:
-        conf.discard()
 
 
 if __name__ == "__main__":

@@ -389,14 +389,8 @@ cib_version_after:
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.hacluster.pacemaker.plugins.module_utils import (
     _booth,
-    _files,
     _module,
-    _poll,
-    _tickets,
-    _validate,
 )
-from ansible_collections.hacluster.pacemaker.plugins.module_utils import _booth_conf as bc
-from ansible_collections.hacluster.pacemaker.plugins.module_utils._cib import CibError
 
 CONSTRAINT_SPEC = dict(
     resource=dict(type="str"),
@@ -451,178 +445,10 @@ def main():
         required_one_of=[("name", "tickets")],
         supports_check_mode=True,
     )
-    p = module.params
     items, option = _module.batch_items(module, tuple(ITEM_SPEC), list_key="tickets")
-    manage_cib = "cib" in p["manage"]
-    errors = []
-    seen = set()
-    for item in items:
-        label = _validate.item_label(option, item["name"])
-        # whatever manage says: booth.conf and the CIB must hold the same tickets
-        if item["name"] in seen:
-            errors.append("%sname: '%s' is given more than once" % (label, item["name"]))
-        seen.add(item["name"])
-        if item.get("grant") == "granted" and not item.get("site") and not p["bypass_booth"]:
-            errors.append("%ssite: required to grant through booth" % label)
-        if item.get("move") and (item.get("grant") != "granted" or p["bypass_booth"]):
-            errors.append("%smove: needs grant=granted through booth (bypass_booth=false)" % label)
-        if not manage_cib and (
-            item.get("constraints") or item.get("grant") or item.get("standby") is not None
-        ):
-            errors.append("%smanage: constraints, grant and standby need 'cib' in manage" % label)
-    if p["cib_file"] and any(i.get("grant") for i in items) and not p["bypass_booth"]:
-        errors.append(
-            "grant: booth cannot grant in a CIB file; set bypass_booth=true to use crm_ticket"
-        )
-
-    values = dict(changed=False, config_changed=False, moves=[])
-    path = _booth.config_path(p["instance"], p["config_file"])
-    conf = _files.FileTarget(path, "config_file") if "config" in p["manage"] else None
-    new_text = old_text = None
-    # booth.conf is read and written under a lock on its directory, held to the
-    # end of the task, so concurrent booth_ticket tasks queue instead of losing
-    # each other's tickets
-    lock = None
-    try:
-        if conf is not None:
-            if not module.check_mode:
-                lock = _files.lock_for(conf.path, "config_file")
-            old_text = _booth.read_config(conf)
-            new_text, config_errors = _booth.plan_config(old_text, items, option)
-            errors.extend(config_errors)
-    except (CibError, _files.FileError) as exc:
-        errors.append(str(exc))
-    if errors:
-        module.fail_json(msg="; ".join(errors), errors=errors, changed=False)
-    try:
-        _run(module, p, items, option, manage_cib, values, conf, old_text, new_text)
-    finally:
-        _files.unlock(lock)
-
-
-def _run(module, p, items, option, manage_cib, values, conf, old_text, new_text):
-    errors = []
-    path = conf.path if conf is not None else _booth.config_path(p["instance"], p["config_file"])
-    booth = _booth.Client(_module.ansible_runner(module), path)
-    live_grants = [i for i in items if i.get("grant") and not p["bypass_booth"]]
-    leaders = {}
-    if not p["cib_file"]:
-        try:
-            # facts, and what a grant starts from (facts alone wait briefly)
-            leaders = booth.tickets(limit=60 if live_grants else 10)
-        except CibError as exc:
-            if live_grants:
-                module.fail_json(msg="grant: %s" % exc, changed=False)
-    for item in live_grants:
-        leader = leaders.get(item["name"], {}).get("leader")
-        if item["name"] not in leaders:
-            errors.append(
-                "grant: booth does not know ticket '%s' (restart booth after adding it "
-                "to booth.conf)" % item["name"]
-            )
-        elif item["grant"] == "granted" and leader not in (None, item["site"]):
-            if item["move"]:
-                values["moves"].append(dict(ticket=item["name"], source=leader, dest=item["site"]))
-                continue
-            # booth manages a granted ticket: after a failover it is at another
-            # site on purpose, and a rerun must not fight booth over it
-            module.warn(
-                "grant: ticket '%s' is held by site %s, not %s; left there (booth moves it "
-                "on failure; to move it yourself, set move=true)"
-                % (item["name"], leader, item["site"])
-            )
-            item["grant"] = None
-    if errors:
-        module.fail_json(msg="; ".join(errors), errors=errors, changed=False)
-    live_grants = [i for i in live_grants if i["grant"]]
-
-    facts = dict((i["name"], {"name": i["name"], "state": i["state"]}) for i in items)
-    files = []
-    if new_text is not None:
-        values["config_changed"] = new_text != old_text
-        values["config_checksum"] = bc.checksum(new_text)
-        if values["config_changed"]:
-            values["changed"] = True
-            if module._diff:
-                values.setdefault("diff", []).append(
-                    dict(before=old_text, after=new_text, before_header=path, after_header=path)
-                )
-            if not module.check_mode:
-                try:
-                    _booth.prepare_config(conf, new_text)
-                except _files.FileError as exc:
-                    module.fail_json(msg=str(exc), changed=False)
-                files.append(conf)
-        config = bc.parse(new_text)
-        for name, fact in facts.items():
-            fact["options"] = bc.ticket_options(config, name) or {}
-    # booth.conf and the CIB as one change: the file is committed after every
-    # validation, right before the CIB write, and put back if that fails
-    if manage_cib:
-        cib = _module.open_cib(module)
-        result, cib_values = _module.run_transaction(
-            cib=cib,
-            module=module,
-            planner=lambda plan: _tickets.plan_tickets(
-                plan, items, option, bypass_booth=p["bypass_booth"]
-            ),
-            files=files,
-        )
-        for ticket in cib_values.pop("tickets"):
-            facts[ticket["name"]].update(ticket)
-        diff = cib_values.pop("diff", None)
-        changed = values["changed"] or cib_values.pop("changed")
-        values.update(cib_values, changed=changed)
-        if diff:
-            values.setdefault("diff", []).insert(0, diff)
-    else:
-        _module.commit_files(module, files)
-
-    for item in live_grants:
-        name, leader = item["name"], leaders.get(item["name"], {}).get("leader")
-        want = item["site"] if item["grant"] == "granted" else None
-        if leader == want:
-            continue
-        values["changed"] = True
-        if module.check_mode:
-            leaders[name] = {"leader": want, "expires": None}
-            continue
-        try:
-            if want is not None and leader is not None:  # a move: revoke at the holder first
-                booth.set_grant(name, "revoked", leader)
-                booth.wait_leader(name, None, p["wait_timeout"])
-            booth.set_grant(name, item["grant"], item["site"] or leader)
-            booth.wait_leader(name, want, p["wait_timeout"])
-            if manage_cib:
-                facts[name]["granted"] = _wait_local_state(cib, name, want, p["wait_timeout"])
-        except CibError as exc:
-            module.fail_json(msg=str(exc), changed=True)
-    if live_grants and not module.check_mode:
-        leaders = booth.tickets()
-    for name, fact in facts.items():
-        fact["leader"] = leaders.get(name, {}).get("leader")
-        fact["expires"] = leaders.get(name, {}).get("expires")
-    values["tickets"] = [facts[i["name"]] for i in items]
+    with _module.Environment(module) as env:
+        values = _booth.apply_tickets(env, module.params, items, option)
     module.exit_json(**values)
-
-
-def _wait_local_state(cib, name, leader, timeout):
-    """Booth has agreed on the leader; wait (bounded) until this site's CIB
-    shows the ticket as booth says it should be here. Returns granted."""
-    granted = [None]
-
-    def shown():
-        tree = cib.read()
-        here = leader is not None and leader in _tickets.local_booth_ips(tree)
-        granted[0] = _tickets.ticket_state(tree, name)["granted"]
-        return granted[0] == here
-
-    if not _poll.poll(shown, timeout, interval=1)[0]:
-        raise CibError(
-            "ticket '%s': booth says the leader is %s, but this site's CIB shows "
-            "granted=%s after %d s" % (name, leader or "none", granted[0], timeout)
-        )
-    return granted[0]
 
 
 if __name__ == "__main__":
