@@ -171,11 +171,11 @@ class Plan:
         self.facts = {}
         self._touched = []  # [(id, before_xml or None)]
         self._seen = set()
-        self.commands = []  # Pacemaker commands to run after the patch (crm_ticket)
-        self.simulate = []  # extra crm_simulate flags for the preview (booth grants)
-        # live only: nodes whose leftover state goes (crm_node --remove) once
-        # the cluster has stopped their connection (_module.forget_nodes)
-        self.removed_nodes = []
+        # what follows the patch, in order (TicketState, ForgetNode)
+        self.actions = []
+
+    def actions_of(self, kind):
+        return [a for a in self.actions if isinstance(a, kind)]
 
     def error(self, message):
         self.errors.append(message)
@@ -213,8 +213,93 @@ class Plan:
                 before.append(old or "")
                 after.append(new or "")
         # state changes that are commands, not XML (crm_ticket), shown as such
-        after.extend("<!-- then: %s -->\n" % " ".join(c) for c in self.commands)
+        after.extend("<!-- then: %s -->\n" % a.describe() for a in self.actions if a.changes_cib)
         return {"before": "".join(before), "after": "".join(after)}
+
+
+class TicketState:
+    """A ticket's state at this site changed after the patch (so a ticket is
+    never granted before its constraints exist): by crm_ticket, or, with
+    by_booth, by booth itself (the module asks booth; the plan only shows the
+    preview what that means here). change: grant, revoke, standby, activate
+    or cleanup (what pcs booth ticket cleanup does: the state leaves the
+    CIB)."""
+
+    _FLAG = {
+        "grant": ["--grant", "--force"],
+        "revoke": ["--revoke", "--force"],
+        "standby": ["--standby"],
+        "activate": ["--activate"],
+        "cleanup": ["--cleanup", "--force"],
+    }
+    _STATE = {
+        "grant": ("granted", "true"),
+        "revoke": ("granted", "false"),
+        "standby": ("standby", "true"),
+        "activate": ("standby", "false"),
+    }
+
+    def __init__(self, ticket, change, by_booth=False):
+        self.ticket = ticket
+        self.change = change
+        self.by_booth = by_booth
+
+    @property
+    def changes_cib(self):
+        """Whether the task writes it (booth's own changes are not the task's)."""
+        return not self.by_booth
+
+    def argv(self):
+        return ["crm_ticket", "--ticket", self.ticket] + self._FLAG[self.change]
+
+    def describe(self):
+        return " ".join(self.argv())
+
+    def simulate(self, tree):
+        """Apply it to a copy of the CIB, as crm_ticket or booth would, for
+        the preview (crm_simulate's own --ticket-* flags drop the actions from
+        its XML output in Pacemaker 3.0)."""
+        if self.change not in self._STATE:
+            return  # a cleanup only removes state Pacemaker reads as "not granted"
+        status = tree.find("status")
+        if status is None:
+            status = etree.SubElement(tree, "status")
+        tickets = status.find("tickets")
+        if tickets is None:
+            tickets = etree.SubElement(status, "tickets")
+        found = tickets.xpath("ticket_state[@id=$t]", t=self.ticket)
+        state = found[0] if found else etree.SubElement(tickets, "ticket_state", id=self.ticket)
+        state.set(*self._STATE[self.change])
+
+    def run(self, cib):
+        if self.by_booth:
+            return
+        rc, out, err = cib.tool(self.argv())
+        if rc != 0:
+            raise CibError(
+                "%s failed (exit %d): %s" % (self.describe(), rc, err.strip() or out.strip())
+            )
+
+
+class ForgetNode:
+    """A removed remote or guest node's leftover state cleared (crm_node
+    --force --remove), live only and once the cluster has stopped its
+    connection: the node modules run it after their wait
+    (_module.forget_nodes), not right after the patch."""
+
+    changes_cib = False  # what the cluster keeps of the node, not the configuration
+
+    def __init__(self, name):
+        self.name = name
+
+    def describe(self):
+        return "crm_node --force --remove %s" % self.name
+
+    def simulate(self, tree):
+        pass  # the node's definition is gone from the planned CIB already
+
+    def run(self, cib):
+        pass  # _module.forget_nodes, after the connection stopped
 
 
 class Result:
@@ -225,15 +310,6 @@ class Result:
         self.version_after = version_after
         self.attempts = attempts
         self.preview = preview
-
-
-# crm_ticket's flags and crm_simulate's equivalents, for the what-if preview
-_SIMULATE_TICKET = {
-    "--grant": "--ticket-grant",
-    "--revoke": "--ticket-revoke",
-    "--standby": "--ticket-standby",
-    "--activate": "--ticket-activate",
-}
 
 
 def default_runner(args, env=None, data=None):
@@ -403,14 +479,9 @@ class Cib:
             shutil.rmtree(tmpdir, ignore_errors=True)
 
     def _run_after(self, plan):
-        """Ticket state changes (crm_ticket) follow the configuration patch,
-        so a ticket is never granted before its constraints exist."""
-        for command in plan.commands:
-            rc, out, err = self.tool(command)
-            if rc != 0:
-                raise CibError(
-                    "%s failed (exit %d): %s" % (" ".join(command), rc, err.strip() or out.strip())
-                )
+        """The plan's actions follow the configuration patch, in order."""
+        for action in plan.actions:
+            action.run(self)
 
     def simulate(self, tree, flags=()):
         """What Pacemaker's scheduler would do with this CIB (and its status
@@ -441,17 +512,14 @@ class Cib:
             raise CibError("crm_simulate's output is not XML (%s): %s" % (exc, err.strip()))
         return [dict(a.attrib) for a in result.iterfind("actions/rsc_action")]
 
-    def preview(self, current, planned, commands, extra=()):
+    def preview(self, current, planned, actions=()):
         """Actions the planned change would cause: those of the planned CIB
-        that the current one does not already have pending."""
-        changes = list(zip(extra[::2], extra[1::2]))
-        for command in commands:
-            if command[0] == "crm_ticket" and command[3] in _SIMULATE_TICKET:
-                changes.append((_SIMULATE_TICKET[command[3]], command[2]))
-        if changes:
+        (with the plan's actions applied to it) that the current one does not
+        already have pending."""
+        if actions:
             planned = copy.deepcopy(planned)
-            for flag, ticket in changes:
-                _set_ticket_state(planned, ticket, flag)
+            for action in actions:
+                action.simulate(planned)
         before = self.simulate(current)
         return [a for a in self.simulate(planned) if a not in before]
 
@@ -501,11 +569,12 @@ class Cib:
                     raise ValidationError(plan.errors)
                 before = version_of(current)
                 config_changed = _config_bytes(current) != _config_bytes(work)
-                changed = config_changed or bool(plan.commands)
+                writes = [a for a in plan.actions if a.changes_cib]
+                changed = config_changed or bool(writes)
                 predicted = None
-                if preview and (changed or plan.simulate):
+                if preview and (changed or plan.actions):
                     try:
-                        predicted = self.preview(current, work, plan.commands, plan.simulate)
+                        predicted = self.preview(current, work, plan.actions)
                     except CibError as exc:
                         # e.g. a CIB written by a newer Pacemaker, or a crm_simulate
                         # without XML output (2.0): the change itself is still known
@@ -522,7 +591,7 @@ class Cib:
                     work.set("num_updates", "0")
                 if not config_changed or self.write(current, work, plan.touched_ids()):
                     self._run_after(plan)
-                    if plan.commands or not config_changed:
+                    if writes or not config_changed:
                         after = self.version()  # crm_ticket moved num_updates
                     else:
                         after = version_of(work)
@@ -576,27 +645,6 @@ def transition_summary(text):
             action["reason"] = m.group(4)
         actions.append(action)
     return actions
-
-
-def _set_ticket_state(cib, ticket, flag):
-    """What crm_ticket (or booth) would write, applied to a copy for the
-    preview. (crm_simulate's own --ticket-* flags drop the actions from its
-    XML output in Pacemaker 3.0.)"""
-    status = cib.find("status")
-    if status is None:
-        status = etree.SubElement(cib, "status")
-    tickets = status.find("tickets")
-    if tickets is None:
-        tickets = etree.SubElement(status, "tickets")
-    state = tickets.xpath("ticket_state[@id=$t]", t=ticket)
-    state = state[0] if state else etree.SubElement(tickets, "ticket_state", id=ticket)
-    attr, value = {
-        "--ticket-grant": ("granted", "true"),
-        "--ticket-revoke": ("granted", "false"),
-        "--ticket-standby": ("standby", "true"),
-        "--ticket-activate": ("standby", "false"),
-    }[flag]
-    state.set(attr, value)
 
 
 _SCHEMAS = {}

@@ -85,7 +85,8 @@ def run_node_module(item_spec, planner, prepare=None):
     cib = open_cib(module)
     result, values = run_transaction(module, lambda plan: planner(plan, items, option), cib)
     if cib.live and not module.check_mode:
-        forget_nodes(module, cib, result.plan.removed_nodes, module.params["wait_timeout"])
+        gone = [a.name for a in result.plan.actions_of(_cib.ForgetNode)]
+        forget_nodes(module, cib, gone, module.params["wait_timeout"])
         if module.params["wait"]:
             present = [i["name"] for i in items if i["state"] == "present"]
             wait_for_nodes(module, cib, present, module.params["wait_timeout"])

@@ -16,6 +16,7 @@ from collections.abc import MutableMapping
 
 from ansible_collections.hacluster.pacemaker.plugins.module_utils import _validate as v
 from ansible_collections.hacluster.pacemaker.plugins.module_utils._cib import (
+    ForgetNode,
     at_least,
     feature_set,
     nvpairs,
@@ -475,7 +476,7 @@ def plan_remote_nodes(plan, items, option="nodes"):
                 con.getparent().remove(con)
             _remove_resource(plan, existing)
             index.remotes.pop(name, None)
-            plan.removed_nodes.append(name)
+            plan.actions.append(ForgetNode(name))
             results.append({"name": name, "state": "absent"})
             continue
         own = existing if existing is not None and is_remote_primitive(existing) else None
@@ -636,7 +637,7 @@ def plan_guest_nodes(plan, items, option="nodes"):
                 continue
             _converge_nvpairs(plan, prim, "meta_attributes", dict((k, None) for k in GUEST_META))
             del index.guests[name]
-            plan.removed_nodes.append(name)
+            plan.actions.append(ForgetNode(name))
             results.append({"name": name, "resource": prim.get("id"), "state": "absent"})
             continue
         resource = index.by_id.get(rsc_id)

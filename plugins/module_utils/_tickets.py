@@ -4,8 +4,8 @@
 """Planning for booth tickets in the CIB: rsc_ticket constraints (pcs's
 ``constraint ticket add``) and the ticket state (crm_ticket), on lxml trees.
 
-Pure functions: commands that change the ticket state are returned in
-``plan.commands``, never run here.
+Pure functions: changes of the ticket state are returned as
+``plan.actions`` (_cib.TicketState), never run here.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -14,6 +14,7 @@ __metaclass__ = type
 
 from ansible_collections.hacluster.pacemaker.plugins.module_utils import _validate as v
 from ansible_collections.hacluster.pacemaker.plugins.module_utils._cib import (
+    TicketState,
     at_least,
     schema_version,
     section,
@@ -249,15 +250,15 @@ def plan_tickets(plan, items, option="tickets", bypass_booth=False):
             # what pcs booth ticket cleanup does: the ticket's state leaves
             # this site's CIB (after the constraints, so revoking it here
             # never triggers a loss-policy)
-            plan.commands.append(["crm_ticket", "--ticket", name, "--cleanup", "--force"])
+            plan.actions.append(TicketState(name, "cleanup"))
             state = dict(state, granted=False, standby=False)
         elif bypass_booth:
             grant = item.get("grant")
             if grant == "granted" and not state["granted"]:
-                plan.commands.append(["crm_ticket", "--ticket", name, "--grant", "--force"])
+                plan.actions.append(TicketState(name, "grant"))
                 state["granted"] = True
             elif grant == "revoked" and state["granted"]:
-                plan.commands.append(["crm_ticket", "--ticket", name, "--revoke", "--force"])
+                plan.actions.append(TicketState(name, "revoke"))
                 state["granted"] = False
         if not bypass_booth and item.get("grant"):
             # booth will move the ticket; for the preview, what that means here
@@ -265,14 +266,12 @@ def plan_tickets(plan, items, option="tickets", bypass_booth=False):
             # through, booth revokes it here)
             here = item["grant"] == "granted" and item.get("site") in local_booth_ips(plan.cib)
             if state["granted"] and not here:
-                plan.simulate += ["--ticket-revoke", name]
+                plan.actions.append(TicketState(name, "revoke", by_booth=True))
             elif here and not state["granted"]:
-                plan.simulate += ["--ticket-grant", name]
+                plan.actions.append(TicketState(name, "grant", by_booth=True))
         standby = item.get("standby")
         if standby is not None and not absent and standby != state["standby"]:
-            plan.commands.append(
-                ["crm_ticket", "--ticket", name, "--standby" if standby else "--activate"]
-            )
+            plan.actions.append(TicketState(name, "standby" if standby else "activate"))
             state["standby"] = standby
         facts = dict(name=name, state="absent" if absent else "present", **state)
         facts["constraints"] = [
