@@ -11,6 +11,7 @@ from remote_lab import (
     ALL_HOSTS,
     AUTHKEY,
     GUEST,
+    GUEST_RESOURCE,
     NODE,
     REMOTE,
     REMOTE_DUMMY,
@@ -99,12 +100,16 @@ def test_rotation_moves_no_resource():
     assert new_b64[:64] not in result.output
     assert wait_online(NODES, timeout=120)
 
-    # Force new TLS connections: they can only be made with the new key.
+    # Force new TLS connections: they can only be made with the new key. The
+    # guest's through its resource, as the cluster restarts a guest: killing
+    # its pacemaker_remote and refreshing the connection at once can lose a
+    # probe in flight, and Pacemaker 2.1 then fences the guest and waits for
+    # cluster-recheck-interval (15 min) before it reconnects (seen on bookworm
+    # under load: "Calculated transition (with errors)", then idle).
     first.check_output(f"crm_resource --restart --resource {REMOTE} --timeout 120s")
     assert wait_online(NODES, timeout=120)
-    host(GUEST).check_output("systemctl restart pacemaker_remote")
-    first.check_output(f"crm_resource --refresh --resource {GUEST}")
-    assert wait_online(NODES, timeout=180), first.run("crm_mon -1").stdout
+    first.check_output(f"crm_resource --restart --resource {GUEST_RESOURCE} --timeout 120s")
+    assert wait_online(NODES, timeout=180)
 
     def dummy_back():
         return (
