@@ -331,17 +331,18 @@ def firewalld(module, zone, service_ports=False, port_zones=False):
         rc, out, err = module.run_command(
             [cmd] + extra + ["--zone", zone, "--list-all"], check_rc=True
         )
-        lists = {}
+        lists = {"services": [], "ports": [], "rich_rules": []}
+        in_rich = False
         for line in out.splitlines():
+            # "rich rules:" comes last; each rule follows on a line of its own
+            if in_rich and line.startswith("\t"):
+                lists["rich_rules"].append(line.strip())
+                continue
             key, sep, value = line.strip().partition(":")
+            in_rich = bool(sep) and key == "rich rules"
             if sep and key in ("services", "ports"):
                 lists[key] = value.split()
-        result[where] = {"services": lists.get("services", []), "ports": lists.get("ports", [])}
-        # one per line here; --list-all wraps them among its other lines
-        rc, out, err = module.run_command(
-            [cmd] + extra + ["--zone", zone, "--list-rich-rules"], check_rc=True
-        )
-        result[where]["rich_rules"] = [line.strip() for line in out.splitlines() if line.strip()]
+        result[where] = lists
         if service_ports:
             ports = []
             for service in result[where]["services"]:
