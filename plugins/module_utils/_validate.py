@@ -131,17 +131,13 @@ def firewall_source(option, value):
         net = ipaddress.ip_network(value, strict=True)
     except ValueError as exc:
         reason = " (%s)" % exc if "has host bits set" in str(exc) else ""
-        return (
-            None,
-            None,
-            "%s: '%s' is not an address or network%s: %s"
-            % (
-                option,
-                value,
-                reason,
-                FIREWALL_SOURCE_RULE,
-            ),
+        message = "%s: '%s' is not an address or network%s: %s" % (
+            option,
+            value,
+            reason,
+            FIREWALL_SOURCE_RULE,
         )
+        return None, None, message
     family = "ipv%d" % net.version
     if net.prefixlen == net.max_prefixlen:
         return str(net.network_address), family, None
