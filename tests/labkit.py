@@ -36,6 +36,10 @@ from ansible_collections.hacluster.pacemaker.plugins.module_utils import (  # no
 
 BOOTH_CONF = "/etc/booth/booth.conf"
 AUTHKEY = "/etc/pacemaker/authkey"
+# systemd waits up to DefaultTimeoutStopSec (90 s) for a unit to stop, and on a
+# loaded machine a stop that ends well may take most of it: a bound on a test's
+# own systemctl start/stop sits above systemd's
+SYSTEMCTL_TIMEOUT = 200
 
 
 def env(**extra):

@@ -194,6 +194,7 @@ def test_switches_off_leave_drift_alone():
         ARBITRATOR,
         "firewall-cmd -q --remove-port={0}/tcp && firewall-cmd -q --permanent --remove-port={0}/tcp"
         "; systemctl stop booth@booth".format(port),
+        timeout=labkit.SYSTEMCTL_TIMEOUT,
     )
     rc, out, err = labkit.run(SITE_A, ["cibadmin", "--query", "--xpath", TICKET_CONSTRAINT])
     assert rc == 0 and 'loss-policy="stop"' in out, (out, err)

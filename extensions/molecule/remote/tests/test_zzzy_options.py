@@ -142,7 +142,7 @@ def test_switches_off_leave_drift_alone():
             PHASES["set"]["pacemaker_remote_firewall_zone"], PCSD_PORT
         ),
     )
-    labkit.sh(REMOTE, "systemctl disable --now pcsd")
+    labkit.sh(REMOTE, "systemctl disable --now pcsd", timeout=labkit.SYSTEMCTL_TIMEOUT)
     labkit.run(
         NODE,
         ["crm_resource", "-r", REMOTE, "-p", "reconnect_interval", "-v", "99s"],
