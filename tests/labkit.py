@@ -171,6 +171,39 @@ def sh(name, script, check=True, timeout=60):
     return out
 
 
+_CONNECT = (
+    "import socket, sys; socket.create_connection((sys.argv[1], int(sys.argv[2])), 5).close()"
+)
+
+
+def connects(name, address, port):
+    """Whether a TCP connection from a lab host to address:port is accepted."""
+    return run(name, ["python3", "-c", _CONNECT, address, str(port)], 30)[0] == 0
+
+
+def firewall_zone(name, zone=None):
+    """{runtime|permanent: {services, ports, rich_rules}} of a zone (default:
+    the default zone) as firewall-cmd lists it."""
+    out = {}
+    for where, flag in (("runtime", ""), ("permanent", " --permanent")):
+        flag += " --zone=%s" % zone if zone else ""
+        out[where] = {
+            "services": sh(name, "firewall-cmd%s --list-services" % flag).split(),
+            "ports": sh(name, "firewall-cmd%s --list-ports" % flag).split(),
+            "rich_rules": [
+                r
+                for r in sh(name, "firewall-cmd%s --list-rich-rules" % flag).splitlines()
+                if r.strip()
+            ],
+        }
+    return out
+
+
+def rich_sources(rich_rules):
+    """The sorted source addresses of rich rules."""
+    return sorted({r.split('address="')[1].split('"')[0] for r in rich_rules if 'address="' in r})
+
+
 def fingerprints(hosts, path=AUTHKEY):
     """{host: SHA-256 of the file}; the file itself is never read here."""
     return {h: sh(h, "sha256sum %s" % path).split()[0] for h in hosts}

@@ -31,7 +31,6 @@ from remote_lab import (
 pytestmark = default_suite_only
 
 SERVER = INVENTORY.var("pacemaker_remote_server", REMOTE)  # where the cluster connects to
-PROBE = "import socket, sys; socket.create_connection((sys.argv[1], int(sys.argv[2])), 5).close()"
 EXTRA = "192.0.2.99"  # TEST-NET-1: a source no host has
 
 
@@ -39,23 +38,12 @@ def cluster_addresses():
     return sorted({a for n in CLUSTER for a in labkit.sh(n, "hostname -I").split()})
 
 
-def connects(source, address=SERVER, port=3121):
-    rc, _out, _err = labkit.run(source, ["python3", "-c", PROBE, address, str(port)], 30)
-    return rc == 0
+def connects(source):
+    return labkit.connects(source, SERVER, 3121)
 
 
 def zone(h):
-    """{runtime|permanent: (services, rich rules)} of the host's default zone."""
-    out = {}
-    for where, flag in (("runtime", ""), ("permanent", " --permanent")):
-        services = labkit.sh(h, f"firewall-cmd{flag} --list-services").split()
-        rich = labkit.sh(h, f"firewall-cmd{flag} --list-rich-rules").splitlines()
-        out[where] = (services, [r for r in rich if r.strip()])
-    return out
-
-
-def sources_of(rich_rules):
-    return sorted({r.split('address="')[1].split('"')[0] for r in rich_rules if 'address="' in r})
+    return labkit.firewall_zone(h)
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -78,9 +66,9 @@ def test_sources_open_the_remote_port_to_the_cluster_nodes_only():
     result = run_playbook(declared)
     assert result.ok, result.tail()
     for h in REMOTE_HOSTS:
-        for where, (services, rich) in zone(h).items():
-            assert "high-availability" not in services, (h, where, services)
-            assert sources_of(rich) == peers, (h, where, rich)
+        for where, z in zone(h).items():
+            assert "high-availability" not in z["services"], (h, where, z)
+            assert labkit.rich_sources(z["rich_rules"]) == peers, (h, where, z)
     assert not connects(GUEST), "a host that is not a cluster node reaches the remote port"
     assert all(connects(n) for n in CLUSTER)
 
@@ -97,14 +85,16 @@ def test_a_source_added_and_dropped_opens_and_closes_its_rules():
     result = run_playbook({"pacemaker_remote_firewall_sources": peers + [EXTRA]})
     assert result.ok, result.tail()
     assert all(
-        sources_of(rich) == sorted(peers + [EXTRA])
+        labkit.rich_sources(z["rich_rules"]) == sorted(peers + [EXTRA])
         for h in REMOTE_HOSTS
-        for _services, rich in zone(h).values()
+        for z in zone(h).values()
     )
     result = run_playbook({"pacemaker_remote_firewall_sources": peers})
     assert result.ok, result.tail()
     assert all(
-        sources_of(rich) == peers for h in REMOTE_HOSTS for _services, rich in zone(h).values()
+        labkit.rich_sources(z["rich_rules"]) == peers
+        for h in REMOTE_HOSTS
+        for z in zone(h).values()
     )
 
 
@@ -120,9 +110,9 @@ def test_the_empty_list_opens_the_zone_again():
     result = run_playbook()
     assert result.ok, result.tail()
     for h in REMOTE_HOSTS:
-        for where, (services, rich) in zone(h).items():
-            assert "high-availability" in services, (h, where, services)
-            assert sources_of(rich) == [], (h, where, rich)
+        for where, z in zone(h).items():
+            assert "high-availability" in z["services"], (h, where, z)
+            assert labkit.rich_sources(z["rich_rules"]) == [], (h, where, z)
     assert connects(GUEST)
     again = run_playbook()
     assert no_change(again), again.changed_tasks()
