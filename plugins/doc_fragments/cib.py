@@ -72,4 +72,13 @@ options:
         monitoring, starting and stopping its resources and leaves them as they are. V(false) ends it
         (C(pcs node unmaintenance NAME)). Left as it is when omitted.
     type: bool
+  node_attributes:
+    description:
+      - Other permanent node attributes of the node, V(name: value), as C(crm_attribute --node NAME --name
+        NAME --update VALUE --lifetime forever) or C(pcs node attribute NAME NAME=VALUE) write them in the
+        CIB's C(nodes) section; V(null) removes one. Attributes not named are left as they are.
+      - C(standby) and C(maintenance) go through their own options.
+      - Written in the same CIB change as the node's other options, so that, for example, a connection's
+        C(target-role) and a mark of why it was stopped change together.
+    type: dict
 """

@@ -56,6 +56,9 @@ REMOTE_RESERVED = ("server", "port", "reconnect_interval")
 # unstandby / unmaintenance commands remove them.
 NODE_MODES = ("standby", "maintenance")
 NODE_MODE_SPEC = dict((mode, dict(type="bool")) for mode in NODE_MODES)
+# Any other permanent node attribute (crm_attribute --node NAME --lifetime
+# forever), such as a mark a role keeps in the CIB; null removes it.
+NODE_MODE_SPEC["node_attributes"] = dict(type="dict")
 # Pacemaker's crm_is_true()
 _TRUE = ("true", "on", "yes", "y", "1")
 # instance attributes holding durations: compared by value, so "60" == "1min"
@@ -246,10 +249,42 @@ def node_modes(cib, name):
     return dict((k, (attrs.get(k) or "").lower() in _TRUE) for k in NODE_MODES)
 
 
+def check_node_attributes(label, attributes):
+    """The rules of node_attributes: names are ids, values one line of text
+    (null removes), and the modes go through their own options."""
+    errors = []
+    for key, value in (attributes or {}).items():
+        if key in NODE_MODES:
+            errors.append(
+                "%snode_attributes: set '%s' through the '%s' option, not here" % (label, key, key)
+            )
+            continue
+        errors.extend(
+            v.collect(
+                v.check_id(label + "node_attributes", key),
+                v.check_text("%snode_attributes.%s" % (label, key), _attribute_text(value)),
+            )
+        )
+    return errors
+
+
+def _attribute_text(value):
+    """A YAML value as an nvpair's: null removes, booleans as pcs writes them."""
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
 def _converge_node_modes(plan, name, item):
     wanted = dict((k, item[k]) for k in NODE_MODES if item.get(k) is not None)
     current = node_modes(plan.cib, name)
     changes = dict((k, "on" if on else None) for k, on in wanted.items() if current[k] != bool(on))
+    attrs = node_attributes(plan.cib, name)
+    for key, value in (item.get("node_attributes") or {}).items():
+        if attrs.get(key) != _attribute_text(value):
+            changes[key] = _attribute_text(value)
     if not changes:
         return
     node = _node_entry(plan.cib, name)
@@ -422,6 +457,7 @@ def validate_remote_item(item, option="nodes"):
                 )
             )
     errors.extend(_check_operations(label + "operations", item.get("operations")))
+    errors.extend(check_node_attributes(label, item.get("node_attributes")))
     return errors
 
 
@@ -599,6 +635,7 @@ def validate_guest_item(item, option="nodes"):
             errors.append("%sresource: required when state=present" % label)
         else:
             errors.extend(v.collect(v.check_id(label + "resource", item["resource"])))
+    errors.extend(check_node_attributes(label, item.get("node_attributes")))
     return errors
 
 

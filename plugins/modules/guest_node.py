@@ -93,6 +93,9 @@ options:
       maintenance:
         description: See O(maintenance).
         type: bool
+      node_attributes:
+        description: See O(node_attributes).
+        type: dict
       state:
         description: State of this guest; the top-level O(state) when not given.
         type: str

@@ -150,6 +150,9 @@ options:
       maintenance:
         description: See O(maintenance).
         type: bool
+      node_attributes:
+        description: See O(node_attributes).
+        type: dict
       state:
         description: State of this node; the top-level O(state) when not given.
         type: str

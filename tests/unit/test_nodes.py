@@ -565,3 +565,63 @@ def test_any_true_spelling_is_standby(tmp_path, value):
     content = cib.read_bytes()
     assert not remote(cib, {"name": "rh1", "standby": True}).changed
     assert cib.read_bytes() == content
+
+
+@needs_pcs
+@pytest.mark.parametrize("kind", ["remote", "guest"])
+def test_node_attributes_are_what_pcs_node_attribute_writes(tmp_path, kind):
+    """pcs node attribute (crm_attribute underneath) sets and removes a
+    permanent node attribute: ours writes the same nodes section, a remote
+    node's in one change with its connection's target-role, and what pcs
+    wrote is no change for us."""
+    theirs, ours = (new_cib(tmp_path / f, DUMMY % "vm1") for f in ("pcs.xml", "ours.xml"))
+    if kind == "remote":
+        item, run = {"name": "rh1", "server": "192.0.2.5"}, remote
+        pcs(theirs, "cluster", "node", "add-remote", "rh1", "192.0.2.5", "--skip-offline")
+        extra = {"meta_attributes": {"target-role": "Stopped"}}
+    else:
+        item, run = {"name": "rh1", "resource": "vm1"}, guest
+        pcs(theirs, "cluster", "node", "add-guest", "rh1", "vm1")
+        extra = {}
+    run(ours, item)
+    steps = [  # pcs node attribute, ours
+        (["mark=3122", "other=yes"], {"mark": 3122, "other": "yes"}),
+        (["mark=3121"], {"mark": "3121"}),
+        (["mark="], {"mark": None}),
+    ]
+    for pcs_args, attributes in steps:
+        pcs(theirs, "node", "attribute", "rh1", *pcs_args)
+        before = int(epoch(ours))
+        assert run(ours, dict(item, node_attributes=attributes, **extra)).changed, pcs_args
+        assert int(epoch(ours)) == before + 1, pcs_args
+        verify(ours)
+        assert canonical(config_of(ours).find("nodes")) == canonical(
+            config_of(theirs).find("nodes")
+        ), pcs_args
+        content = theirs.read_bytes()
+        assert not run(theirs, dict(item, node_attributes=attributes)).changed, pcs_args
+        assert theirs.read_bytes() == content
+
+
+def test_a_boolean_node_attribute_is_written_as_pcs_writes_it(tmp_path):
+    cib = new_cib(tmp_path / "cib.xml")
+    remote(cib, {"name": "rh1", "server": "192.0.2.5", "node_attributes": {"flag": True}})
+    proc = tool(cib, "crm_attribute", "--node", "rh1", "--name", "flag", "--query", "--quiet")
+    assert proc.stdout.strip() == "true"
+
+
+@pytest.mark.parametrize(
+    "attributes, message",
+    [
+        ({"standby": "on"}, "node_attributes: set 'standby' through the 'standby' option"),
+        ({"mark": "a\x1bb"}, "node_attributes.mark: 'a\\x1bb' holds a control character"),
+        ({"bad name": "x"}, "node_attributes: "),
+    ],
+    ids=repr,
+)
+def test_bad_node_attributes_fail_before_writing(busy_cib, attributes, message):
+    content = busy_cib.read_bytes()
+    with pytest.raises(_cib.ValidationError) as err:
+        remote(busy_cib, {"name": "rh1", "node_attributes": attributes})
+    assert message in str(err.value)
+    assert busy_cib.read_bytes() == content
