@@ -74,7 +74,7 @@ options:
     type: bool
   node_attributes:
     description:
-      - Other permanent node attributes of the node, V(name: value), as C(crm_attribute --node NAME --name
+      - Other permanent node attributes of the node, by name, as C(crm_attribute --node NAME --name
         NAME --update VALUE --lifetime forever) or C(pcs node attribute NAME NAME=VALUE) write them in the
         CIB's C(nodes) section; V(null) removes one. Attributes not named are left as they are.
       - C(standby) and C(maintenance) go through their own options.
