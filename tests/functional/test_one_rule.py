@@ -6,6 +6,7 @@ module refuses it. Through real ansible-playbook: one run of validate.yml with
 a local host per value, one run of the module with a loop over the values."""
 
 import base64
+import ipaddress
 
 import pytest
 import yaml
@@ -183,3 +184,41 @@ def test_ports_the_role_accepts_the_module_accepts(tmp_path):
     looser = [v for v, r, m in zip(PORTS, by_role, by_module, strict=True) if m and not r]
     assert not looser, looser
     assert by_role[:2] == [False, False] and all(by_role[2:5]), by_role
+
+
+SOURCES = [
+    "192.0.2.11",
+    "2001:DB8::1",
+    "192.0.2.0/24",
+    "192.0.2.5/24",
+    "node1",
+    "",
+    "fe80::1%eth0",
+    '192.0.2.1" accept rule family="ipv4',
+    "192.0.2.1\n",
+    "10.0.0.0/33",
+]
+
+
+def _is_network(value):
+    try:
+        return "%" not in value and bool(ipaddress.ip_network(value, strict=True))
+    except ValueError:
+        return False
+
+
+@pytest.mark.parametrize(
+    "role, group, variable",
+    [
+        ("booth", "sites", "booth_firewall_sources"),
+        ("pacemaker_remote", "cluster_nodes", "pacemaker_remote_firewall_sources"),
+    ],
+)
+def test_both_roles_refuse_the_sources_that_are_no_network(tmp_path, role, group, variable):
+    """Python's ipaddress is the oracle; both roles refuse, before any host
+    is touched, exactly the sources it says are no address or network."""
+    base = BOOTH if role == "booth" else {}
+    refused = role_refuses(tmp_path, role, group, SOURCES, lambda v: dict(base, **{variable: [v]}))
+    assert refused == [not _is_network(s) for s in SOURCES], list(
+        zip(SOURCES, refused, strict=True)
+    )
