@@ -81,13 +81,13 @@ def firewall_changes(firewalld, rules, sources=None, owned=None, option="sources
         zone = firewalld.get(where) or {}
         for rule in rules:
             kind, _sep, name = str(rule).partition(":")
-            _what(rule)  # the form is checked
             own = name in (zone.get(kind + "s") or [])
             if zone_wide and not own and name not in (zone.get("service_ports") or []):
                 opens.append({kind: name, "state": "enabled"})
             elif not zone_wide and own:
                 closes.append({kind: name, "state": "disabled"})
         present_rich = zone.get("rich_rules") or []
+        # owned_peer_rules also checks each rule's form (service:NAME, port:N/PROTO)
         opens.extend({"rich_rule": r, "state": "enabled"} for r in wanted if r not in present_rich)
         closes.extend(
             {"rich_rule": r, "state": "disabled"}

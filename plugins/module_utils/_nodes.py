@@ -262,16 +262,17 @@ def check_node_attributes(label, attributes):
         errors.extend(
             v.collect(
                 v.check_id(label + "node_attributes", key),
-                v.check_text("%snode_attributes.%s" % (label, key), _attribute_text(value)),
+                v.check_text("%snode_attributes.%s" % (label, key), attribute_text(value)),
             )
         )
     return errors
 
 
-def _attribute_text(value):
-    """A YAML value as an nvpair's: null removes, booleans as pcs writes them."""
-    if value is None or isinstance(value, str):
-        return value
+def attribute_text(value):
+    """A YAML value as an nvpair's: null removes the attribute, booleans are
+    written as pcs writes them (true/false), not as Python's True/False."""
+    if value is None:
+        return None
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
@@ -283,8 +284,8 @@ def _converge_node_modes(plan, name, item):
     changes = dict((k, "on" if on else None) for k, on in wanted.items() if current[k] != bool(on))
     attrs = node_attributes(plan.cib, name)
     for key, value in (item.get("node_attributes") or {}).items():
-        if attrs.get(key) != _attribute_text(value):
-            changes[key] = _attribute_text(value)
+        if attrs.get(key) != attribute_text(value):
+            changes[key] = attribute_text(value)
     if not changes:
         return
     node = _node_entry(plan.cib, name)

@@ -320,16 +320,6 @@ ITEM_SPEC = dict(
 )
 
 
-def _attribute_value(value):
-    """YAML to an nvpair value: null removes the attribute, booleans are
-    written as pcs writes them (true/false), not as Python's True/False."""
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
-
-
 def _agent_parameters(module):
     """The parameter names of ocf:pacemaker:remote from its own metadata, or
     None (with a warning) when it cannot be read here."""
@@ -354,7 +344,7 @@ def _prepare(module, items, option):
     for item in items:
         for key in ("instance_attributes", "meta_attributes"):
             if item.get(key):
-                item[key] = dict((k, _attribute_value(val)) for k, val in item[key].items())
+                item[key] = dict((k, _nodes.attribute_text(val)) for k, val in item[key].items())
     if not any(item.get("instance_attributes") for item in items):
         return []
     known = _agent_parameters(module)
