@@ -10,6 +10,8 @@ if [ ! -x .venv/bin/python ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; th
   .venv/bin/pip install -q -r requirements-test.txt
   echo "$want" > "$stamp"
 fi
-# Make the collection importable as ansible_collections.hacluster.pacemaker
+# Make the collection importable as ansible_collections.hacluster.pacemaker,
 mkdir -p .build/collections/ansible_collections/hacluster
 ln -sfn ../../../.. .build/collections/ansible_collections/hacluster/pacemaker
+# and the lab's own connection (lab/collection) as hacluster.lab
+ln -sfn ../../../../lab/collection .build/collections/ansible_collections/hacluster/lab

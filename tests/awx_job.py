@@ -37,6 +37,10 @@ def install_collection(workdir):
         check=True,
         capture_output=True,
     )
+    # the lab's connection (lab/collection), which the tarball does not carry
+    (collections / "ansible_collections" / "hacluster" / "lab").symlink_to(
+        ROOT / "lab" / "collection"
+    )
     return collections
 
 
@@ -54,7 +58,7 @@ class Job:
         (self.dir / "inventory" / "hosts.yml").write_text(yaml.safe_dump(inventory))
         (self.dir / "env" / "extravars").write_text(yaml.safe_dump(credential))
         envvars = {
-            # the installed tarball only: not .build/collections (this checkout)
+            # the installed tarball (and the lab's connection), not this checkout
             "ANSIBLE_COLLECTIONS_PATH": str(collections),
             "ANSIBLE_NOCOLOR": "1",
             "CONTAINERS_CONF": os.environ.get(
