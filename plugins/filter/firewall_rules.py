@@ -101,6 +101,25 @@ def firewall_changes(firewalld, rules, sources=None, owned=None, option="sources
     return out
 
 
+def firewall_open_to_all(firewalld, rules, sources=None):
+    """The ports of ``rules`` (N/PROTO) that a service of a running zone
+    opens to every source, at runtime or permanently, when ``sources`` asks
+    for them open to those sources only: firewall_changes never closes a
+    service that is not among the rules (it is the admin's), so a role must
+    refuse to pretend it narrowed them. [] without sources."""
+    firewalld = firewalld or {}
+    if not sources or firewalld.get("state") != "running":
+        return []
+    out = []
+    for where in ("runtime", "permanent"):
+        by_service = (firewalld.get(where) or {}).get("service_ports") or []
+        for rule in rules:
+            kind, _sep, name = str(rule).partition(":")
+            if kind == "port" and name in by_service and name not in out:
+                out.append(name)
+    return out
+
+
 class FilterModule(object):
     def filters(self):
         return {
@@ -108,4 +127,5 @@ class FilterModule(object):
             "owned_peer_rules": owned_peer_rules,
             "firewall_changes": firewall_changes,
             "firewall_source_errors": firewall_source_errors,
+            "firewall_open_to_all": firewall_open_to_all,
         }

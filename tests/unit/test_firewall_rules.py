@@ -13,6 +13,7 @@ from ansible.errors import AnsibleFilterError
 
 from ansible_collections.hacluster.pacemaker.plugins.filter.firewall_rules import (
     firewall_changes,
+    firewall_open_to_all,
     firewall_source_errors,
     owned_peer_rules,
     peer_rules,
@@ -168,6 +169,30 @@ def test_changes_reach_the_declared_zone_and_then_none(name, declared):
                 # only what the role owns is closed; a service's port stays
                 assert name_ not in zone[kind + "s"], (where, rule)
     assert OLD_PEER not in after["runtime"]["rich_rules"]
+
+
+@pytest.mark.parametrize("declared", DECLARED, ids=repr)
+@pytest.mark.parametrize("name", list(ZONES))
+def test_a_port_left_open_to_every_source_is_named_and_only_such_a_port(name, declared):
+    """With sources, a role either narrows each port or names it (the roles
+    then fail): firewall_open_to_all is exactly what the changes leave open
+    to every source, by a port or by a service."""
+    rules, sources, present = declared
+    before = _firewalld(name)
+    after = _apply(before, firewall_changes(before, rules, sources, [], "opt", present))
+    left_open = []
+    for where in ("runtime", "permanent"):
+        zone = after[where]
+        for rule in rules:
+            kind, port = rule.split(":", 1)
+            if kind == "port" and (port in zone["ports"] or port in zone["service_ports"]):
+                left_open.append(port)
+    # a removed host (present false) asks for nothing to be narrowed
+    named = firewall_open_to_all(before, rules, sources if present else [])
+    if sources and present:
+        assert sorted(named) == sorted(set(left_open))
+    else:
+        assert named == []
 
 
 def test_a_firewall_not_running_is_never_changed():

@@ -117,3 +117,26 @@ def test_the_empty_list_opens_the_zone_again():
     again = run_playbook()
     assert no_change(again), again.changed_tasks()
     assert wait_online(ALL_HOSTS, timeout=120)
+
+
+def test_a_port_a_service_opens_to_every_source_fails_naming_it():
+    """In "ports" mode the high-availability service the zone holds is the
+    admin's: it opens 2224 and 3121 to every source, so the role refuses
+    sources there instead of reporting them narrowed."""
+    before = {h: zone(h) for h in REMOTE_HOSTS}
+    epoch = labkit.cib_version(NODE)
+    result = run_playbook(
+        {
+            "pacemaker_remote_firewall_mode": "ports",
+            "pacemaker_remote_firewall_sources": cluster_addresses(),
+        }
+    )
+    assert result.rc != 0
+    for h in REMOTE_HOSTS:
+        assert (
+            f"pacemaker_remote_firewall_sources: the zone (default) on {h} opens 2224/tcp and "
+            "3121/tcp to every source through a firewalld service" in result.output
+        ), result.tail()
+    assert {h: zone(h) for h in REMOTE_HOSTS} == before
+    assert labkit.cib_version(NODE) == epoch
+    assert connects(GUEST)
