@@ -2,8 +2,8 @@
 # The lab scenarios: molecule `remote`, `geo` and `adopt` (create, converge,
 # idempotence, verify with testinfra, destroy) on real clusters in containers.
 # Called by scripts/test.sh; needs root, podman and the .venv (make deps).
-# Usage: lab/test.sh [RUN...]   RUN = SCENARIO or SCENARIO@SUITE; a group of
-# runs joined by '+' runs side by side (default: the whole list below).
+# Usage: lab/test.sh [RUN...]   RUN = SCENARIO or SCENARIO@SUITE (RUN+RUN is two
+# runs); each starts as soon as its containers are free (default: the plan below).
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 export PATH="$PWD/.venv/bin:$PATH"
@@ -34,18 +34,18 @@ hosts_of() {
 run_scenario() {
   local run=$1 scenario=${1%@*} start=$SECONDS c
   if [[ $run == *@* ]]; then export LAB_SUITE=${run#*@}; else unset LAB_SUITE; fi
-  # remote and remote-b beside each other in a group (on the default suite)
-  # run one half of the remote scenario's tests each; alone (an older suite
-  # on either set), each runs all of them
-  if [[ $scenario == remote && "+$group+" == *+remote-b+* ]]; then
+  # remote and remote-b both in the plan (on the default suite) run one half
+  # of the remote scenario's tests each; alone (an older suite on either
+  # set), each runs all of them
+  if [[ $run == remote && " ${plan[*]} " == *" remote-b "* ]]; then
     export LAB_REMOTE_PART=a
-  elif [[ $scenario == remote-b && "+$group+" == *+remote+* ]]; then
+  elif [[ $run == remote-b && " ${plan[*]} " == *" remote "* ]]; then
     export LAB_REMOTE_PART=b
   else
     unset LAB_REMOTE_PART
   fi
   # the same for geo and geo-b (extensions/molecule/geo/tests/conftest.py)
-  if [[ $scenario == geo && "+$group+" == *+geo-b+* ]]; then
+  if [[ $run == geo && " ${plan[*]} " == *" geo-b "* ]]; then
     export LAB_GEO_PART=a
   else
     unset LAB_GEO_PART
@@ -76,42 +76,75 @@ run_scenario() {
   return 1
 }
 
-# The remote, remote-b, geo and geo-b scenarios use disjoint containers on
-# one network, and all mostly wait on Pacemaker, booth and timeouts: they run
-# side by side, remote and remote-b each with half of the remote scenario's
-# tests, geo and geo-b each with half of the geo scenario's.
-# adopt uses every container; the older suites run the remote scenario on
-# the two remote sets side by side (remote@bookworm, remote-b@bullseye).
-# One boot per suite: a scenario's destroy keeps the containers and resets
-# them (lab/reset.sh, LAB_KEEP=1) while a later group runs on the same suite;
-# the last group of a suite removes them.
-groups=("$@")
-((${#groups[@]})) || groups=(remote+remote-b+geo+geo-b adopt remote@bookworm+remote-b@bullseye)
+# The container sets (lab/lib.sh) each run needs: remote and remote-b,
+# geo and geo-b use disjoint ones on one network, adopt uses the remote and
+# geo sets (lab/up.sh all), and the older suites run the remote scenario on
+# the two remote sets.
+sets_of() {
+  case ${1%@*} in
+    remote) echo A ;;
+    remote-b) echo B ;;
+    geo) echo G ;;
+    geo-b) echo H ;;
+    adopt) echo A G ;;
+  esac
+}
 suite_of() { [[ $1 == *@* ]] && echo "${1##*@}" || echo default; }
+shares_a_set() {  # shares_a_set RUN1 RUN2
+  local x y
+  for x in $(sets_of "$1"); do for y in $(sets_of "$2"); do [[ $x == "$y" ]] && return 0; done; done
+  return 1
+}
+
+# The plan, in order. A run starts as soon as every earlier run that uses one
+# of its container sets has ended (so each set keeps the plan's order), all
+# others side by side: the runs mostly wait on Pacemaker, booth and timeouts,
+# and an older suite's run no longer waits for the slowest of the first four.
+# One boot per suite and set: a run's destroy keeps its containers and resets
+# them (lab/reset.sh, LAB_KEEP=1) when the next run on one of its sets is of
+# the same suite, and removes them otherwise.
+plan=()
+for arg in "$@"; do IFS=+ read -ra more <<<"$arg"; plan+=("${more[@]}"); done
+((${#plan[@]})) || plan=(remote remote-b geo geo-b adopt remote@bookworm remote-b@bullseye)
+declare -A state=()
+declare -A run_of=()
 failed=()
-for ((g = 0; g < ${#groups[@]}; g++)); do
-  group=${groups[g]}
-  suite=$(suite_of "${group%%+*}")
-  export LAB_KEEP=0
-  for later in "${groups[@]:g+1}"; do [[ $(suite_of "${later%%+*}") == "$suite" ]] && LAB_KEEP=1; done
-  IFS=+ read -ra runs <<<"$group"
-  # the runs' lab/up.sh start side by side and would each count the kernel's
-  # inotify room for their own containers only: make room for all at once
-  count=0
-  for run in "${runs[@]}"; do
-    read -ra group_hosts <<<"$(hosts_of "${run%@*}")"
-    count=$((count + ${#group_hosts[@]}))
+# the first runs' lab/up.sh start side by side and would each count the
+# kernel's inotify room for their own containers only: room for all sets
+lab_inotify_room 14
+start_ready() {
+  local i j run keep
+  for ((i = 0; i < ${#plan[@]}; i++)); do
+    run=${plan[i]}
+    [[ -z ${state[$run]:-} ]] || continue
+    for ((j = 0; j < i; j++)); do
+      [[ ${state[${plan[j]}]:-} == ended ]] || ! shares_a_set "${plan[j]}" "$run" || continue 2
+    done
+    keep=0
+    for ((j = i + 1; j < ${#plan[@]}; j++)); do
+      if shares_a_set "$run" "${plan[j]}"; then
+        [[ $(suite_of "${plan[j]}") == "$(suite_of "$run")" ]] && keep=1
+        break
+      fi
+    done
+    state[$run]=running
+    echo "lab: scenario $run started at $SECONDS s (sets $(sets_of "$run"), keep $keep)"
+    (export LAB_KEEP=$keep; run_scenario "$run") &
+    run_of[$!]=$run
   done
-  lab_inotify_room "$count"
-  declare -A pids=()
-  start=$SECONDS
-  for run in "${runs[@]}"; do run_scenario "$run" & pids[$run]=$!; done
-  for run in "${runs[@]}"; do wait "${pids[$run]}" || failed+=("$run"); done
-  unset pids
-  echo "lab: group $group done in $((SECONDS - start)) s"
-  # the next suite boots its own containers: whatever this one left goes
-  [[ $LAB_KEEP == 1 ]] || LAB_KEEP=0 bash lab/down.sh all
+}
+start_ready
+while ((${#run_of[@]})); do
+  rc=0
+  wait -n -p done_pid "${!run_of[@]}" || rc=$?
+  run=${run_of[$done_pid]}
+  unset "run_of[$done_pid]"
+  state[$run]=ended
+  ((rc == 0)) || failed+=("$run")
+  echo "lab: scenario $run ended at $SECONDS s"
+  start_ready
 done
+LAB_KEEP=0 bash lab/down.sh all
 # CI keeps only the tail of the output: name what failed there, with the end
 # of its log (the whole log is in .build/lab-logs)
 for run in "${failed[@]}"; do
