@@ -13,6 +13,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.host
+
 ROOT = Path(__file__).resolve().parents[2]
 DECOY_MSG = "DECOY: an installed copy of hacluster.pacemaker ran, not the checkout"
 
