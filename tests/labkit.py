@@ -475,12 +475,14 @@ def reset_lab(selection, cluster_nodes):
         subprocess.run(["bash", script, selection], cwd=ROOT, env=env(), check=True, timeout=900)
 
 
-def module(inventories, target, module_name, args, check=False):
+def module(inventories, target, module_name, args, check=False, extra_vars=None):
     """One module task on one host (ansible ad-hoc, JSON callback): its result."""
     inv = _inventory(inventories)
     cmd = ["ansible", *inv.args(), target, "-m", module_name]
     if args:  # '{}' would be taken for free-form parameters
         cmd += ["-a", json.dumps(args)]
+    if extra_vars:
+        cmd += ["-e", json.dumps(extra_vars)]
     if check:
         cmd.append("--check")
     proc = subprocess.run(

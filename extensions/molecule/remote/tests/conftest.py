@@ -12,7 +12,12 @@ import pytest
 from remote_lab import CLUSTER, NODE, host
 
 no_unprovoked_fence = labkit.fence_guard(CLUSTER)
-SECOND_HALF = ("test_zt_firewall_sources.py", "test_zzzy_options.py", "test_zzzz_cut_everywhere.py")
+SECOND_HALF = (
+    "test_zs_host_info_firewalld.py",
+    "test_zt_firewall_sources.py",
+    "test_zzzy_options.py",
+    "test_zzzz_cut_everywhere.py",
+)
 
 
 pytest_collection_modifyitems = labkit.split_by_part("LAB_REMOTE_PART", SECOND_HALF)
