@@ -77,16 +77,18 @@ run_scenario() {
 }
 
 # The container sets (lab/lib.sh) each run needs: remote and remote-b,
-# geo and geo-b use disjoint ones on one network, adopt uses the remote and
-# geo sets (lab/up.sh all), and the older suites run the remote scenario on
-# the two remote sets.
+# geo and geo-b use disjoint ones on one network, and the older suites run
+# the remote scenario on the two remote sets. adopt boots the remote and geo
+# sets (lab/up.sh all) but its destroy (lab/down.sh all) removes every set and
+# the network: it runs alone, holding all four (a remote-b@bullseye run
+# beside it lost its containers when adopt ended, session 18).
 sets_of() {
   case ${1%@*} in
     remote) echo A ;;
     remote-b) echo B ;;
     geo) echo G ;;
     geo-b) echo H ;;
-    adopt) echo A G ;;
+    adopt) echo A B G H ;;
   esac
 }
 suite_of() { [[ $1 == *@* ]] && echo "${1##*@}" || echo default; }
@@ -98,8 +100,7 @@ shares_a_set() {  # shares_a_set RUN1 RUN2
 
 # The plan, in order. A run starts as soon as every earlier run that uses one
 # of its container sets has ended (so each set keeps the plan's order), all
-# others side by side: the runs mostly wait on Pacemaker, booth and timeouts,
-# and an older suite's run no longer waits for the slowest of the first four.
+# others side by side: the runs mostly wait on Pacemaker, booth and timeouts.
 # One boot per suite and set: a run's destroy keeps its containers and resets
 # them (lab/reset.sh, LAB_KEEP=1) when the next run on one of its sets is of
 # the same suite, and removes them otherwise.
