@@ -6,7 +6,8 @@ firewall-cmd lists (the oracle), over a zone that differs at runtime and
 permanently (a port and a rich rule at runtime only, a service and a port
 range permanently only) and another zone; a zone that does not exist fails
 with firewalld's reason both ways, and a stopped firewalld is "not running"
-both ways.
+both ways. The pacemaker_remote role never starts that stopped firewalld:
+it fails on that host unless pacemaker_remote_firewall_skip_if_absent.
 
 Leaves the zones as it found them (a reload drops the runtime-only rules).
 On the default suite only: what it proves is firewalld's and host_info's."""
@@ -14,7 +15,15 @@ On the default suite only: what it proves is firewalld's and host_info's."""
 import labkit
 import pytest
 
-from remote_lab import INVENTORY, REMOTE, default_suite_only
+from remote_lab import (
+    INVENTORY,
+    REMOTE,
+    cib_epoch,
+    default_suite_only,
+    no_change,
+    online_nodes,
+    run_playbook,
+)
 
 pytestmark = default_suite_only
 
@@ -144,14 +153,44 @@ def test_a_zone_that_does_not_exist_fails_with_firewalds_reason():
         assert "INVALID_ZONE" in result["msg"], (bindings, result["msg"])
 
 
-def test_a_stopped_firewalld_is_not_running_both_ways():
+@pytest.fixture
+def firewalld_stopped():
     labkit.run(REMOTE, ["systemctl", "stop", "firewalld"], timeout=labkit.SYSTEMCTL_TIMEOUT)
-    try:
-        for bindings in (True, False):
-            result = report({"firewalld": True}, bindings)
-            assert result["firewalld"] == {"state": "not running"}, (bindings, result)
-    finally:
-        rc, _out, err = labkit.run(
-            REMOTE, ["systemctl", "start", "firewalld"], timeout=labkit.SYSTEMCTL_TIMEOUT
-        )
-        assert rc == 0, err
+    yield
+    rc, _out, err = labkit.run(
+        REMOTE, ["systemctl", "start", "firewalld"], timeout=labkit.SYSTEMCTL_TIMEOUT
+    )
+    assert rc == 0, err
+
+
+def firewalld_active():
+    return labkit.run(REMOTE, ["systemctl", "is-active", "firewalld"])[1].strip()
+
+
+def test_a_stopped_firewalld_is_not_running_both_ways(firewalld_stopped):
+    for bindings in (True, False):
+        result = report({"firewalld": True}, bindings)
+        assert result["firewalld"] == {"state": "not running"}, (bindings, result)
+
+
+def test_the_role_never_starts_a_stopped_firewalld(firewalld_stopped):
+    """pacemaker_remote_firewall_skip_if_absent, live: by default the role
+    fails on that host, naming the option, and leaves it in the cluster;
+    with the option the run goes through with nothing changed. Either way
+    firewalld stays stopped and the CIB is not written."""
+    epoch = cib_epoch()
+    refused = run_playbook()
+    assert not refused.ok, refused.tail()
+    failed = {h for _t, h, r in refused.results() if r.get("failed")}
+    assert failed == {REMOTE}, failed
+    (msg,) = refused.failed_messages()
+    assert f"firewalld is not running on {REMOTE}" in msg, msg
+    assert "pacemaker_remote_firewall_skip_if_absent" in msg, msg
+    assert firewalld_active() == "inactive"
+    assert cib_epoch() == epoch
+    assert REMOTE in online_nodes()
+
+    skipped = run_playbook("pacemaker_remote_firewall_skip_if_absent=true")
+    assert no_change(skipped), (skipped.changed(), skipped.tail())
+    assert firewalld_active() == "inactive"
+    assert cib_epoch() == epoch

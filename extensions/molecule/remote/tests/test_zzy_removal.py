@@ -10,6 +10,7 @@ the lab without remote or guest nodes (test_zzz_awx_jobs.py starts there)."""
 import labkit
 import pytest
 from remote_lab import (
+    INVENTORY,
     AUTHKEY,
     CLUSTER,
     GUEST,
@@ -94,3 +95,37 @@ def test_removal_again_changes_nothing():
     assert result.ok, result.tail()
     assert not any(result.changed().values()), result.changed()
     assert cib_epoch() == before
+
+
+def test_an_inactive_host_keeps_another_key_when_asked():
+    """pacemaker_remote_authkey_replace_inactive: false, live. A removed
+    remote host given another key (its pacemaker_remote stopped, as after a
+    package installation) is not overwritten: the run fails there naming the
+    option, the key and the CIB stay as they were, and the host is not added
+    back. The default (true) is what every first converge of the lab does
+    (the images hold the random key Debian's package generates)."""
+    there = host(REMOTE)
+    there.check_output(
+        f"head -c 4096 /dev/urandom > {AUTHKEY} && chown hacluster:haclient {AUTHKEY} "
+        f"&& chmod 0640 {AUTHKEY}"
+    )
+    try:
+        key = fingerprints([REMOTE])
+        epoch = cib_epoch()
+        result = labkit.play(
+            "remote_nodes.yml",
+            INVENTORY,
+            ["pacemaker_remote_authkey_replace_inactive=false"],
+            args=["--limit", ",".join([REMOTE, *CLUSTER])],
+        )
+        assert not result.ok, result.tail()
+        failed = {h for _t, h, r in result.results() if r.get("failed")}
+        assert failed == {REMOTE}, failed
+        (msg,) = result.failed_messages()
+        assert "pacemaker_remote_authkey_replace_inactive is false" in msg, msg
+        assert fingerprints([REMOTE]) == key
+        assert cib_epoch() == epoch
+        assert not there.service("pacemaker_remote").is_running
+        assert not cib().findall(f".//primitive[@id='{REMOTE}']")
+    finally:
+        there.check_output(f"rm -f {AUTHKEY}")
