@@ -57,27 +57,38 @@ def batch_items(module, item_keys, list_key="nodes"):
     return [dict((k, params.get(k)) for k in item_keys + ("state",))], None
 
 
-def run_node_module(item_spec, planner, prepare=None):
+def run_node_module(item_spec, planner, prepare=None, reconnect=False):
     """main() of pacemaker_remote_node and guest_node: one node (the item
     options) or a batch (nodes), planned by planner(plan, items, option),
-    then optionally wait until the present ones are online."""
+    then optionally wait until the present ones are online. reconnect: the
+    module offers O(reconnect) (remote nodes: their connection can move)."""
     from ansible.module_utils.basic import AnsibleModule
 
     state = dict(type="str", choices=["present", "absent"])
     nodes_spec = dict(item_spec, name=dict(type="str", required=True), state=state)
+    extra = dict(reconnect=dict(type="bool", default=False)) if reconnect else {}
     module = AnsibleModule(
         argument_spec=argument_spec(
             state=dict(state, default="present"),
             nodes=dict(type="list", elements="dict", options=nodes_spec),
             wait=dict(type="bool", default=False),
             wait_timeout=dict(type="int", default=120),
-            **item_spec,
+            **dict(item_spec, **extra),
         ),
         mutually_exclusive=[("name", "nodes")],
         required_one_of=[("name", "nodes")],
         supports_check_mode=True,
     )
     items, option = batch_items(module, tuple(item_spec))
+    reconnecting = [i["name"] for i in items if i["state"] == "present"]
+    if not module.params.get("reconnect"):
+        reconnecting = []
+    elif module.params.get("cib_file"):
+        module.fail_json(
+            msg="reconnect: a connection is re-made on a running cluster, not in a CIB file "
+            "(cib_file)",
+            changed=False,
+        )
     if prepare:
         errors = prepare(module, items, option)
         if errors:
@@ -90,7 +101,85 @@ def run_node_module(item_spec, planner, prepare=None):
         if module.params["wait"]:
             present = [i["name"] for i in items if i["state"] == "present"]
             wait_for_nodes(module, cib, present, module.params["wait_timeout"])
+    if reconnect:
+        values["reconnected"] = reconnect_nodes(
+            module, cib, reconnecting, module.params["wait_timeout"]
+        )
+        values["changed"] = values["changed"] or bool(values["reconnected"])
     module.exit_json(**values)
+
+
+def reconnect_nodes(module, cib, names, timeout):
+    """Re-make each named remote node's connection now, one node at a time,
+    without stopping what runs on the node: its connection resource moves to
+    another online cluster node (a migration, so a new TLS handshake with the
+    key on disk), then its placement is given back to the cluster
+    (crm_resource --clear), whatever happened. Pacemaker before 3.0.2 reads
+    the authkey at each handshake, so this is how a new key is taken into
+    use without a restart. A connection that does not run, or has no other
+    cluster node to go to, is left as it is, with a warning. Returns
+    [{name, from, to}] (what would be done, in check mode)."""
+    done = []
+    for name in names:
+        monitor, error = _status.monitor_of(cib.tool)
+        if monitor is None:
+            module.fail_json(
+                msg="reconnect: cannot read the cluster's state: %s" % error, changed=bool(done)
+            )
+        source = monitor.host_of(name)
+        members = sorted(
+            n
+            for n, v in monitor.nodes.items()
+            if v["type"] == "member" and v["online"] and not v["standby"] and n != source
+        )
+        if source is None or not members:
+            module.warn(
+                "reconnect: %s left as it is: %s"
+                % (
+                    name,
+                    "its connection does not run"
+                    if source is None
+                    else "no other online cluster node to move its connection to",
+                )
+            )
+            continue
+        move = {"name": name, "from": source, "to": members[0]}
+        done.append(move)
+        if module.check_mode:
+            continue
+        problem = _run(cib, ["crm_resource", "--move", "--resource", name, "--node", move["to"]])
+        try:
+            if (
+                problem is None
+                and not _poll.poll(lambda to=move["to"], n=name: _runs_on(cib, n) == to, timeout)[0]
+            ):
+                problem = "its connection did not move from %s to %s within %d s" % (
+                    move["from"],
+                    move["to"],
+                    timeout,
+                )
+        finally:
+            # the move's constraint never stays, whatever happened (a module
+            # also outlives a controller that was killed)
+            problem = _run(cib, ["crm_resource", "--clear", "--resource", name]) or problem
+        if problem:
+            module.fail_json(
+                msg="reconnect: %s: %s" % (name, problem), changed=True, reconnected=done
+            )
+    return done
+
+
+def _runs_on(cib, name):
+    monitor = _status.monitor_of(cib.tool)[0]  # None while crm_mon cannot answer
+    return monitor and monitor.host_of(name)
+
+
+def _run(cib, argv):
+    """None, or what went wrong with a Pacemaker tool."""
+    rc, out, err = cib.tool(argv)
+    if rc != 0:
+        return "%s exited %d: %s" % (" ".join(argv), rc, (err or out).strip())
+    return None
 
 
 def ansible_runner(module):

@@ -41,7 +41,7 @@ class Monitor:
 
     def __init__(self, nodes=None, running=None, maintenance_mode=None, health=None):
         self.nodes = nodes or {}  # name -> {online, standby, type, id_as_resource}
-        self.running = running or {}  # resource id -> [node names]
+        self.running = running or {}  # resource, group, clone or bundle id -> [node names]
         self.maintenance_mode = maintenance_mode  # the cluster's; None when not told
         self._health = health or {}  # resource id -> (active, failed), any instance
 
@@ -66,17 +66,26 @@ class Monitor:
         running, health = {}, {}
         resources = root.find("resources")
         if resources is not None:
-            # resources nest in <group>, <clone>, <bundle><replica>: take them all
+            # resources nest in <group>, <clone>, <bundle><replica>: take them
+            # all, each under its own id and under every container's id (a
+            # group runs where its members run, as pcs status shows it)
             for rsc in resources.iter("resource"):
                 names = [n.get("name") for n in rsc.findall("node") if n.get("name")]
-                if names:
-                    found = running.setdefault(rsc.get("id"), [])
-                    found.extend(n for n in names if n not in found)
-                active, failed = health.get(rsc.get("id"), (False, False))
-                health[rsc.get("id")] = (
-                    active or rsc.get("active") == "true",
-                    failed or rsc.get("failed") == "true",
-                )
+                # a cloned group's instances are "cg:0", "cg:1": listed as "cg"
+                containers = [
+                    a.get("id").split(":")[0]
+                    for a in rsc.iterancestors("group", "clone", "bundle")
+                    if a.get("id")
+                ]
+                for rid in [rsc.get("id")] + containers:
+                    if names:
+                        found = running.setdefault(rid, [])
+                        found.extend(n for n in names if n not in found)
+                    active, failed = health.get(rid, (False, False))
+                    health[rid] = (
+                        active or rsc.get("active") == "true",
+                        failed or rsc.get("failed") == "true",
+                    )
         options = root.find("summary/cluster_options")
         maintenance = None if options is None else options.get("maintenance-mode")
         return cls(nodes, running, None if maintenance is None else maintenance == "true", health)

@@ -220,14 +220,22 @@ maintenance_mode:
       started, stopped or monitored); null when C(crm_mon) cannot tell.
   returned: when O(cluster_status=true)
   type: bool
+resources:
+  description:
+    - With O(cluster_status), the nodes each active resource runs on, by its id; a group, clone or bundle
+      is listed by its own id too, with the nodes any of its members runs on. A resource that runs
+      nowhere is not listed. Null when C(crm_mon) cannot tell.
+  returned: when O(cluster_status=true)
+  type: dict
+  sample: {"booth-grp": ["node1"], "booth-ip": ["node1"], "booth-site": ["node1"]}
 crm_mon_error:
-  description: Why RV(nodes) is null.
+  description: Why RV(nodes), RV(maintenance_mode) and RV(resources) are null.
   returned: when O(cluster_status=true)
   type: str
 """
 
-import grp
 import contextlib
+import grp
 import hashlib
 import io
 import os
@@ -667,6 +675,7 @@ def main():
         monitor, result["crm_mon_error"] = cluster_status(module)
         result["nodes"] = monitor and monitor.nodes
         result["maintenance_mode"] = monitor and monitor.maintenance_mode
+        result["resources"] = monitor and monitor.running
     module.exit_json(**result)
 
 

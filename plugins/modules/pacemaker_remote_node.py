@@ -164,9 +164,24 @@ options:
     default: false
   wait_timeout:
     description:
-      - Seconds to wait when O(wait=true), and for the connection of a removed node to stop.
+      - Seconds to wait when O(wait=true), for the connection of a removed node to stop, and for each
+        connection O(reconnect) moves.
     type: int
     default: 120
+  reconnect:
+    description:
+      - On a live cluster, after the change, re-make the connection of every node with O(state=present) now,
+        one node at a time, without stopping what runs on it. Its connection resource moves to another online
+        cluster node (a migration, as C(pcs resource move) makes it, so a new TLS handshake with the key on disk);
+        then its placement is given back to the cluster (the move's constraint is cleared, also when the move
+        fails).
+      - Pacemaker before 3.0.2 reads C(/etc/pacemaker/authkey) at each handshake, so this takes a new key into
+        use without a restart (the C(hacluster.pacemaker.pacemaker_remote) role's key rotation).
+      - A connection that does not run, or that has no other online cluster node (not in standby) to go to, is left
+        as it is, with a warning. Always reports a change when a connection moves (or would, in check mode).
+      - Not with O(cib_file).
+    type: bool
+    default: false
 seealso:
   - module: hacluster.pacemaker.guest_node
   - name: Pacemaker Remote
@@ -211,6 +226,14 @@ EXAMPLES = r"""
     maintenance: false
   run_once: true
 
+- name: Re-make the connections of remote1 and remote2 with a new key on disk (moves nothing on them)
+  hacluster.pacemaker.pacemaker_remote_node:
+    nodes:
+      - name: remote1
+      - name: remote2
+    reconnect: true
+  run_once: true
+
 - name: Remove a remote node
   hacluster.pacemaker.pacemaker_remote_node:
     name: remote1
@@ -218,6 +241,12 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+reconnected:
+  description: With O(reconnect), each connection moved (or that would move, in check mode), in order.
+  returned: when O(reconnect=true)
+  type: list
+  elements: dict
+  sample: [{name: remote1, from: node1, to: node2}]
 preview:
   description:
     - What Pacemaker's scheduler would do once the change is applied, from C(crm_simulate) on a copy of the CIB
@@ -363,7 +392,7 @@ def _prepare(module, items, option):
 
 
 def main():
-    _module.run_node_module(ITEM_SPEC, _nodes.plan_remote_nodes, _prepare)
+    _module.run_node_module(ITEM_SPEC, _nodes.plan_remote_nodes, _prepare, reconnect=True)
 
 
 if __name__ == "__main__":

@@ -97,6 +97,16 @@ BAD_MODULE_INPUT = [
     ),
     ("hacluster.pacemaker.guest_node", {"name": "gh1"}, "resource: required when state=present"),
     (
+        "hacluster.pacemaker.pacemaker_remote_node",
+        {"name": "rh1", "server": "192.0.2.1", "reconnect": True},
+        "reconnect: a connection is re-made on a running cluster, not in a CIB file",
+    ),
+    (
+        "hacluster.pacemaker.guest_node",
+        {"name": "gh1", "resource": "vm1", "reconnect": True},
+        "Unsupported parameters for (hacluster.pacemaker.guest_node) module: reconnect",
+    ),
+    (
         "hacluster.pacemaker.guest_node",
         {"name": "gh1", "resource": "vm1", "remote_port": 99999},
         "remote_port: '99999' is not a valid port number",

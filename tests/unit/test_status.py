@@ -422,3 +422,57 @@ def test_target_role_and_node_attributes_are_what_pacemaker_tools_say(running):
     assert by_name["r1"]["target_role"] == "Stopped" and by_name["g1"]["target_role"] == "Started"
     assert by_name["r2"]["attributes"]["hacluster-pacemaker-port-change"] == "3122"
     assert by_name["g1"]["attributes"]["site"] == "a"
+
+
+CONTAINERS = (
+    '<group id="grp"><primitive id="grp-a" class="ocf" provider="pacemaker" type="Dummy"/>'
+    '<primitive id="grp-b" class="ocf" provider="pacemaker" type="Dummy"/></group>',
+    '<clone id="cl-clone"><primitive id="cl" class="ocf" provider="pacemaker" type="Dummy"/>'
+    "</clone>",
+    '<clone id="cg-clone"><group id="cg"><primitive id="cg-a" class="ocf" provider="pacemaker"'
+    ' type="Dummy"/></group></clone>',
+    '<primitive id="idle" class="ocf" provider="pacemaker" type="Dummy">'
+    '<meta_attributes id="idle-meta"><nvpair id="idle-meta-tr" name="target-role" value="Stopped"/>'
+    "</meta_attributes></primitive>",
+)
+
+
+def located(path, rsc_id):
+    """The nodes crm_resource --locate names ("resource X is running on: N")."""
+    out = tool(path, "crm_resource", "--locate", "--resource", rsc_id, check=False).stdout
+    return sorted(line.rsplit(":", 1)[1].split()[0] for line in out.splitlines() if ": " in line)
+
+
+def test_every_resource_and_container_is_where_crm_resource_locates_it(tmp_path):
+    """host_info's RV(resources): each primitive, group and clone (also a
+    cloned group) by its own id with the nodes crm_resource --locate names;
+    a stopped one is not listed."""
+    path = new_cib(tmp_path / "cib.xml", *CONTAINERS)
+    for node in ("n1", "n2"):
+        tool(
+            path,
+            "crm_attribute",
+            "--type",
+            "crm_config",
+            "--name",
+            "no-quorum-policy",
+            "-v",
+            "ignore",
+        )
+        simulate(path, "--node-up", node)
+    verify(path)
+    monitor, error = _status.monitor_of(_cib.Cib(str(path)).tool)
+    assert error is None
+    ids = etree.parse(str(path)).xpath(
+        "//resources//*[self::primitive or self::group or self::clone]/@id"
+    )
+    assert {"grp", "cl-clone", "cg-clone", "cg", "idle"} <= set(ids)
+    for rsc_id in set(ids) - {"cg"}:
+        assert sorted(monitor.running.get(rsc_id, [])) == located(path, rsc_id), rsc_id
+    # crm_resource --locate names the first instance of a cloned group only;
+    # the group runs where its clone runs
+    assert sorted(monitor.running["cg"]) == located(path, "cg-clone")
+    assert "idle" not in monitor.running
+    assert sorted(monitor.running["cl-clone"]) == ["n1", "n2"]
+    assert monitor.health("grp") == (True, False)
+    assert monitor.health("idle") == (False, False)

@@ -89,6 +89,11 @@ def test_rotation_moves_no_resource():
     assert result.rc == 0, result.tail()
     assert operations(REMOTE_DUMMY, REMOTE) == dummy_ops
     assert operations(REMOTE) != conn_ops  # it moved: a new TLS session, with the new key
+    (moved,) = [r for t, _h, r in result.results() if "Re-make each remote node's connection" in t]
+    assert [(m["name"], m["to"] != m["from"]) for m in moved["reconnected"]] == [(REMOTE, True)]
+    # the move's constraint is gone: the placement is the cluster's again
+    left = [c.get("id") for c in labkit.cib(NODE).iter("rsc_location")]
+    assert not [c for c in left if c.startswith("cli-")], left
     assert {
         h: host(h).check_output("systemctl show -p MainPID pacemaker_remote") for h in REMOTE_HOSTS
     } == pids
