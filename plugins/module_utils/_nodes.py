@@ -59,8 +59,6 @@ NODE_MODE_SPEC = dict((mode, dict(type="bool")) for mode in NODE_MODES)
 # Any other permanent node attribute (crm_attribute --node NAME --lifetime
 # forever), such as a mark a role keeps in the CIB; null removes it.
 NODE_MODE_SPEC["node_attributes"] = dict(type="dict")
-# Pacemaker's crm_is_true()
-_TRUE = ("true", "on", "yes", "y", "1")
 # instance attributes holding durations: compared by value, so "60" == "1min"
 # Pacemaker's default remote-connect-timeout (pe_unpack: 60s)
 GUEST_CONNECT_TIMEOUT_MS = 60000
@@ -246,7 +244,7 @@ def node_attributes(cib, name):
 def node_modes(cib, name):
     """{standby: bool, maintenance: bool} of a remote or guest node."""
     attrs = node_attributes(cib, name)
-    return dict((k, (attrs.get(k) or "").lower() in _TRUE) for k in NODE_MODES)
+    return dict((k, v.is_true(attrs.get(k))) for k in NODE_MODES)
 
 
 def check_node_attributes(label, attributes):

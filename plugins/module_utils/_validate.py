@@ -67,6 +67,14 @@ def show(value):
     return "".join(c if c.isprintable() or c == " " else repr(c)[1:-1] for c in text)
 
 
+# what Pacemaker reads as true (crm_is_true), in any case
+_TRUE = ("true", "on", "yes", "y", "1")
+
+
+def is_true(value):
+    return (value or "").lower() in _TRUE
+
+
 def item_label(option, name):
     """How messages name an option of one item: 'nodes[rh1].' in the batch
     form (option='nodes'), '' for the module's own top-level options."""

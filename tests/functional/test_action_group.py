@@ -55,11 +55,12 @@ def test_group_module_defaults_set_cib_file(tmp_path):
                 "group": str(os.getgid()),
             }
         },
+        {"hacluster.pacemaker.maintenance_mode": {}},
     ]
     rc, data, proc = playbook(tmp_path, tasks, module_defaults=defaults)
     res = [t["hosts"]["localhost"] for t in data["plays"][0]["tasks"]]
     assert rc == 0, proc.stdout[-3000:]
-    assert [r["changed"] for r in res] == [True, True, True, True, False, True]
+    assert [r["changed"] for r in res] == [True, True, True, True, False, True, True]
     verify(cib)
     text = cib.read_text()
     for wanted in (
@@ -67,6 +68,7 @@ def test_group_module_defaults_set_cib_file(tmp_path):
         'name="remote-node" value="gh1"',
         "booth-booth-group",
         'ticket="apacheticket"',
+        'id="hacluster-pacemaker-maintenance" name="maintenance-mode" value="true"',
     ):
         assert wanted in text, wanted
     status = res[4]

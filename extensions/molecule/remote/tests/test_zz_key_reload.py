@@ -69,13 +69,32 @@ def reloaded(old_key, before):
     assert again.ok and not any(again.changed().values()), again.changed_tasks()
 
 
+def admins_maintenance():
+    return [
+        (nv.get("id"), nv.get("value"))
+        for nv in labkit.cib(NODE, "crm_config").iter("nvpair")
+        if nv.get("name") == "maintenance-mode"
+    ]
+
+
 def test_forced_reload_restarts_every_daemon_and_moves_nothing():
-    old_key, before = set(fingerprints().values()).pop(), started_at()
-    result = run_playbook(*ROTATE)
-    assert result.ok, result.tail()
-    restarted = [t for t, _h in result.changed_tasks() if "holds an older key" in t]
-    assert restarted, result.changed_tasks()
-    reloaded(old_key, before)
+    """With an admin's maintenance-mode=false in the CIB, as pcs writes it
+    when maintenance ends: the role's switch must still put the cluster in
+    maintenance mode (before, crm_attribute added it after the admin's,
+    where Pacemaker ignores it, and the restarts moved resources)."""
+    labkit.sh(NODE, "pcs property set maintenance-mode=false")
+    admins = admins_maintenance()
+    assert [value for _id, value in admins] == ["false"], admins
+    try:
+        old_key, before = set(fingerprints().values()).pop(), started_at()
+        result = run_playbook(*ROTATE)
+        assert result.ok, result.tail()
+        restarted = [t for t, _h in result.changed_tasks() if "holds an older key" in t]
+        assert restarted, result.changed_tasks()
+        reloaded(old_key, before)
+        assert admins_maintenance() == admins  # the admin's setting, untouched
+    finally:
+        labkit.sh(NODE, "pcs property unset maintenance-mode")
 
 
 def test_reload_cut_off_in_maintenance_is_finished_by_the_rerun():
