@@ -43,8 +43,6 @@ except ImportError as exc:  # pragma: no cover - reported by the module
 EXIT_OLD_DATA = 103  # "Update was older than existing configuration"
 EXIT_SCHEMA = 78
 
-VERSION_ATTRS = ("admin_epoch", "epoch", "num_updates")
-
 
 class CibError(Exception):
     """A failure the user must see; the message names what went wrong."""
@@ -93,7 +91,7 @@ def to_string(element):
 
 def version_of(cib):
     """'admin_epoch.epoch.num_updates', as crm_mon and cibadmin print it."""
-    return ".".join(cib.get(a, "0") for a in VERSION_ATTRS)
+    return ".".join(cib.get(a, "0") for a in _patch.VERSION_ATTRS)
 
 
 def _dotted(value, pattern):
