@@ -1,0 +1,199 @@
+"""X.509 certificates for remote connections (pacemaker_remote_tls, issue 28),
+live on Pacemaker 3.0: the switch from the shared key to certificates and
+back, each with a resource on every remote, guest and second cluster node.
+
+After each switch every pacemaker-remoted and pacemaker-controld runs with
+the declared environment (the three PCMK_*_file names, or none), every node
+is online, nothing moved or restarted (the Dummy state files keep their
+change time), no maintenance mode is left, no fence (conftest.py) and a rerun
+changes nothing. With certificates, remote1's pacemaker-remoted is asked
+directly (Python's TLS client on node1): node1's certificate is accepted and
+remote1 shows one from the remote CA; a certificate from another CA, and
+none, are refused. On the older suites the role refuses before any change.
+
+Runs after the AWX jobs (file order), and goes back to the shared key."""
+
+import os
+import pathlib
+
+import labkit
+import pytest
+from remote_lab import (
+    ALL_HOSTS,
+    CLUSTER,
+    INVENTORY,
+    NODE,
+    REMOTE,
+    REMOTE_HOSTS,
+    cib_epoch,
+    maintenance_marker,
+    no_change,
+    run_playbook,
+    wait_online,
+)
+
+OLDER = os.environ.get("LAB_SUITE") not in (None, "")  # bookworm, bullseye
+PLACED = {"tls-on-%s" % h: h for h in REMOTE_HOSTS + CLUSTER[1:]}
+TLS = {
+    "PCMK_ca_file": "/etc/pacemaker/tls/ca.pem",
+    "PCMK_cert_file": "/etc/pacemaker/tls/cert.pem",
+    "PCMK_key_file": "/etc/pacemaker/tls/key.pem",
+}
+ENV_FILE = "/etc/default/pacemaker"
+
+
+def certificates(pki):
+    return ("pacemaker_remote_tls=certificates", "pacemaker_remote_tls_pki_dir=%s" % pki)
+
+
+def daemon_env():
+    """{host: {daemon: its TLS environment}} of the running daemons, from
+    host_info as the role reads it."""
+    spec = [
+        {"name": "remoted", "command": "pacemaker-remoted", "env": list(TLS)},
+        {"name": "controld", "command": "pacemaker-controld", "env": list(TLS)},
+    ]
+    out = {}
+    for h in ALL_HOSTS:
+        got = labkit.daemons(INVENTORY, h, *spec)
+        out[h] = {n: d["env"] for n, d in got.items() if d["running"]}
+    return out
+
+
+def placement():
+    return {rsc: next(iter(labkit.where(NODE, rsc)), None) for rsc in PLACED}
+
+
+def started_at():
+    return {
+        rsc: labkit.sh(where, "stat -c %%Z /run/Dummy-%s.state" % rsc).strip()
+        for rsc, where in PLACED.items()
+    }
+
+
+@pytest.fixture(scope="module")
+def resources():
+    for rsc, where in PLACED.items():
+        labkit.sh(NODE, "pcs resource create %s ocf:pacemaker:Dummy op monitor interval=10s" % rsc)
+        labkit.sh(NODE, "pcs constraint location %s prefers %s=100" % (rsc, where))
+    assert labkit.wait_until(lambda: placement() == PLACED, 120), placement()
+    yield started_at()
+    for rsc in PLACED:
+        labkit.sh(NODE, "pcs resource delete %s" % rsc, timeout=120)
+
+
+def switched(result, before, env):
+    assert result.ok, result.tail()
+    assert daemon_env() == {
+        h: {d: env for d in (["controld"] if h in CLUSTER else ["remoted"])} for h in ALL_HOSTS
+    }
+    assert wait_online(ALL_HOSTS, timeout=240), labkit.online_nodes(NODE)
+    assert not maintenance_marker()
+    assert placement() == PLACED
+    assert started_at() == before, "a resource was restarted"
+
+
+# Python's TLS client, run on node1 against remote1's pacemaker-remoted: the
+# handshake alone (Pacemaker's own protocol comes after it)
+HANDSHAKE = r"""
+import socket, ssl, sys
+host, port, ca, cert, key = sys.argv[1:6]
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+ctx.check_hostname = False
+ctx.load_verify_locations(ca)
+if cert != "-":
+    ctx.load_cert_chain(cert, key)
+try:
+    with socket.create_connection((host, int(port)), 10) as raw:
+        with ctx.wrap_socket(raw) as tls:
+            # TLS 1.3 reports a refused client certificate after the
+            # handshake: an accepted client gets no answer until it speaks
+            tls.settimeout(3)
+            try:
+                data = tls.recv(1)
+            except socket.timeout:
+                data = None
+            if data == b"":
+                print("refused: closed by the server")
+            else:
+                issuer = dict(x[0] for x in tls.getpeercert()["issuer"])["commonName"]
+                print("accepted", issuer)
+except (ssl.SSLError, ConnectionResetError) as exc:
+    print("refused:", exc)
+"""
+
+
+def handshake(ca, cert="-", key="-"):
+    server = INVENTORY.var("pacemaker_remote_server", REMOTE)
+    out = labkit.sh(NODE, "python3 -c '%s' %s 3121 %s %s %s" % (HANDSHAKE, server, ca, cert, key))
+    return out.strip()
+
+
+@pytest.mark.skipif(not OLDER, reason="Pacemaker 3.0 here: the switch is tested")
+def test_older_pacemaker_is_refused_before_any_change(tmp_path):
+    env = labkit.sh(NODE, "cat %s" % ENV_FILE, check=False)
+    epoch = cib_epoch()
+    result = run_playbook(*certificates(tmp_path / "pki"))
+    assert not result.ok
+    (msg,) = set(result.failed_messages())
+    assert "pacemaker_remote_tls: certificates needs Pacemaker 3.0 or later" in msg, msg
+    assert labkit.sh(NODE, "cat %s" % ENV_FILE, check=False) == env
+    assert cib_epoch() == epoch
+    assert not (tmp_path / "pki").exists()
+
+
+@pytest.mark.skipif(OLDER, reason="certificates need Pacemaker 3.0 (trixie)")
+def test_switch_to_certificates_and_back(tmp_path, resources):
+    pki = tmp_path / "pki"
+    result = run_playbook(*certificates(pki))
+    switched(result, resources, TLS)
+    restarted = [t for t, _h in result.changed_tasks() if "older key" in t or "one at a time" in t]
+    assert restarted, result.changed_tasks()
+    again = run_playbook(*certificates(pki))
+    assert no_change(again), again.changed_tasks()
+
+    # remote1's pacemaker-remoted: node1's certificate in, others out
+    tls = "/etc/pacemaker/tls"
+    assert handshake("%s/ca.pem" % tls, "%s/cert.pem" % tls, "%s/key.pem" % tls) == (
+        "accepted hacluster.pacemaker remote CA"
+    )
+    assert handshake("%s/ca.pem" % tls).startswith("refused"), "no client certificate"
+    rogue = "/tmp/rogue"
+    labkit.sh(
+        NODE,
+        "mkdir -p %s && cd %s && python3 -c '%s'" % (rogue, rogue, ROGUE),
+    )
+    got = handshake("%s/ca.pem" % tls, "%s/cert.pem" % rogue, "%s/key.pem" % rogue)
+    assert got.startswith("refused"), got
+    assert pathlib.Path(pki, "cluster-ca.key").stat().st_mode & 0o077 == 0
+
+    back = run_playbook()
+    switched(back, resources, dict.fromkeys(TLS))
+    assert "PCMK_" not in labkit.sh(NODE, "grep -h PCMK_c %s || true" % ENV_FILE)
+    again = run_playbook()
+    assert no_change(again), again.changed_tasks()
+
+
+# a CA of its own and a certificate from it, as a host outside the cluster
+# could make (python3-cryptography, which pcs needs, is on every lab host)
+ROGUE = r"""
+import datetime
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+now = datetime.datetime.now(datetime.timezone.utc)
+def cert(subject, issuer, key, signer, ca):
+    return (x509.CertificateBuilder().subject_name(subject).issuer_name(issuer)
+            .public_key(key.public_key()).serial_number(x509.random_serial_number())
+            .not_valid_before(now).not_valid_after(now + datetime.timedelta(days=1))
+            .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
+            .sign(signer, hashes.SHA256()))
+name = lambda cn: x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn)])
+ca_key, key = ec.generate_private_key(ec.SECP256R1()), ec.generate_private_key(ec.SECP256R1())
+ca = cert(name("rogue CA"), name("rogue CA"), ca_key, ca_key, True)
+open("cert.pem", "wb").write(cert(name("node1"), ca.subject, key, ca_key, False)
+                             .public_bytes(serialization.Encoding.PEM))
+open("key.pem", "wb").write(key.private_bytes(serialization.Encoding.PEM,
+    serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+"""
