@@ -42,6 +42,8 @@ import re
 import socket
 
 from ansible_collections.hacluster.pacemaker.plugins.module_utils._validate import (
+    MAX_DURATION_MS,
+    MAX_PORT,
     TICKET_NAME,
     TICKET_NAME_RULE,
     show,
@@ -109,7 +111,6 @@ TICKET_INDENT = "  "  # what pcs uses (pcs/lib/booth/config_parser.py)
 
 # Our own (stricter) rules.
 _DURATION_RE = re.compile(r"^([0-9]+)(ms)?\Z")
-_MAX_DURATION_MS = 2**31 - 1  # booth stores durations as int milliseconds
 DURATION_RULE = (
     "a duration in seconds (an integer, or an integer followed by "
     "'ms' for milliseconds; booth accepts no other unit)"
@@ -823,7 +824,7 @@ def _ticket_value_rule(key, value, peer_count):
     if key in ("expire", "timeout", "renewal-freq", "acquire-after"):
         ms = _duration_ms(value)
         low = 0 if key == "acquire-after" else 1
-        if ms is None or ms < low or ms > _MAX_DURATION_MS:
+        if ms is None or ms < low or ms > MAX_DURATION_MS:  # booth keeps int milliseconds too
             return "%s %s" % (DURATION_RULE, ">= 0" if low == 0 else "greater than 0")
     elif key == "retries":
         if not re.match(r"^[0-9]+\Z", value) or not 3 <= int(value) <= 100:
@@ -991,8 +992,8 @@ def validate(config, allow_hostnames=False, extra_keys=()):
             pass
         elif ln.key == "port":
             # booth's own reading of the file (leading zeros are fine there)
-            if not re.match(r"^[0-9]+\Z", val) or not 1 <= int(val) <= 65535:
-                rule = "an integer from 1 to 65535"
+            if not re.match(r"^[0-9]+\Z", val) or not 1 <= int(val) <= MAX_PORT:
+                rule = "an integer from 1 to %d" % MAX_PORT
             elif i > first_peer:
                 rule = "above all site/arbitrator lines (booth ignores it for the peers before it)"
         elif ln.key == "transport" and val.upper() != "UDP":

@@ -58,6 +58,7 @@ _UNIT_MS = {
 }
 # Pacemaker keeps intervals and timeouts in (g)int milliseconds: larger values wrap
 MAX_DURATION_MS = 2**31 - 1
+MAX_PORT = 65535
 
 
 def show(value):
@@ -112,10 +113,11 @@ def check_port(option, value):
         port = int(value)
     except (TypeError, ValueError):
         port = None
-    if port is None or str(port) != str(value).strip() or not 1 <= port <= 65535:
-        return "%s: '%s' is not a valid port number: use an integer from 1 to 65535" % (
+    if port is None or str(port) != str(value).strip() or not 1 <= port <= MAX_PORT:
+        return "%s: '%s' is not a valid port number: use an integer from 1 to %d" % (
             option,
             value,
+            MAX_PORT,
         )
     return None
 
