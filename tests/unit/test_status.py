@@ -448,17 +448,10 @@ def test_every_resource_and_container_is_where_crm_resource_locates_it(tmp_path)
     cloned group) by its own id with the nodes crm_resource --locate names;
     a stopped one is not listed."""
     path = new_cib(tmp_path / "cib.xml", *CONTAINERS)
+    tool(
+        path, "crm_attribute", "--type", "crm_config", "--name", "no-quorum-policy", "-v", "ignore"
+    )
     for node in ("n1", "n2"):
-        tool(
-            path,
-            "crm_attribute",
-            "--type",
-            "crm_config",
-            "--name",
-            "no-quorum-policy",
-            "-v",
-            "ignore",
-        )
         simulate(path, "--node-up", node)
     verify(path)
     monitor, error = _status.monitor_of(_cib.Cib(str(path)).tool)
