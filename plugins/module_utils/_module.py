@@ -80,10 +80,8 @@ def run_node_module(item_spec, planner, prepare=None, reconnect=False):
         supports_check_mode=True,
     )
     items, option = batch_items(module, tuple(item_spec))
-    reconnecting = [i["name"] for i in items if i["state"] == "present"]
-    if not module.params.get("reconnect"):
-        reconnecting = []
-    elif module.params.get("cib_file"):
+    present = [i["name"] for i in items if i["state"] == "present"]
+    if module.params.get("reconnect") and module.params.get("cib_file"):
         module.fail_json(
             msg="reconnect: a connection is re-made on a running cluster, not in a CIB file "
             "(cib_file)",
@@ -99,11 +97,13 @@ def run_node_module(item_spec, planner, prepare=None, reconnect=False):
         gone = [a.name for a in result.plan.actions_of(_cib.ForgetNode)]
         forget_nodes(module, cib, gone, module.params["wait_timeout"])
         if module.params["wait"]:
-            present = [i["name"] for i in items if i["state"] == "present"]
             wait_for_nodes(module, cib, present, module.params["wait_timeout"])
     if reconnect:
         values["reconnected"] = reconnect_nodes(
-            module, cib, reconnecting, module.params["wait_timeout"]
+            module,
+            cib,
+            present if module.params["reconnect"] else [],
+            module.params["wait_timeout"],
         )
         values["changed"] = values["changed"] or bool(values["reconnected"])
     module.exit_json(**values)
