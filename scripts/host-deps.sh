@@ -5,9 +5,10 @@
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 # iproute2: ss, the oracle of host_info's listening ports (test_host_info)
+# openssl: the oracle of certificate serial numbers and revocation (test_serial_numbers)
 pkgs=(pacemaker pacemaker-cli-utils corosync pcs podman runc debootstrap
       uidmap slirp4netns fuse-overlayfs git rsync make shellcheck
-      python3 python3-venv ca-certificates util-linux iproute2)
+      python3 python3-venv ca-certificates util-linux iproute2 openssl)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")

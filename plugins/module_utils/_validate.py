@@ -154,6 +154,29 @@ def firewall_source(option, value):
     return str(net), family, None
 
 
+SERIAL_NUMBER_RULE = (
+    "give it as a quoted string of hexadecimal digits, as `openssl x509 -noout -serial` prints it "
+    "('serial=' and ':' between octets allowed; at most 20 octets, not zero)"
+)
+_HEX_SERIAL = re.compile(r"(?:serial=)?([0-9a-fA-F]{1,2}(?::?[0-9a-fA-F]{2})*)\Z")
+
+
+def serial_number(option, value):
+    """(serial as an integer, None) for a certificate's serial number, or
+    (None, message). Only strings, read as hexadecimal: an unquoted YAML
+    number copied from openssl would otherwise be read as decimal, and revoke
+    another certificate."""
+    match = _HEX_SERIAL.match(value.strip()) if isinstance(value, str) else None
+    serial = int(match.group(1).replace(":", ""), 16) if match else 0
+    if not 0 < serial < 2**160:
+        return None, "%s: '%s' is not a certificate serial number: %s" % (
+            option,
+            value,
+            SERIAL_NUMBER_RULE,
+        )
+    return serial, None
+
+
 # pcs's rule, and no leading '-': booth's client reads "booth grant -t" as
 # its option -t (measured on booth 1.2), so such a ticket could not be granted
 TICKET_NAME = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9-]{0,62}\Z")

@@ -1,20 +1,28 @@
 """X.509 certificates for remote connections (pacemaker_remote_tls, issue 28),
-live on Pacemaker 3.0: the switch from the shared key to certificates and
-back, each with a resource on every remote, guest and second cluster node.
+live on Pacemaker 3.0: the switch from the shared key to certificates, the
+day-2 operations (renewal, revocation) and back, each with a resource on
+every remote, guest and second cluster node.
 
-After each switch every pacemaker-remoted and pacemaker-controld runs with
-the declared environment (the three PCMK_*_file names, or none), every node
+After each step every pacemaker-remoted and pacemaker-controld runs with
+the declared environment (the four PCMK_*_file names, or none), every node
 is online, nothing moved or restarted (the Dummy state files keep their
 change time), no maintenance mode is left, no fence (conftest.py) and a rerun
 changes nothing. With certificates, remote1's pacemaker-remoted is asked
 directly (Python's TLS client on node1): it shows a certificate from the
-remote CA and refuses a client without a certificate and one with a
-certificate from another CA. On the older suites the role refuses before any change.
+remote CA and refuses a client without a certificate, one with a
+certificate from another CA, and, once revoked, one from the cluster CA
+(its log says why). Renewal: certificates made for 3 days are renewed by a
+run with the default 730 (less than a third left). Revocation also of
+remote1's own certificate: remote1 gets a new key and certificate, and the
+cluster nodes' list (openssl as the oracle) names the old one.
+On the older suites the role refuses before any change.
 
 Runs after the AWX jobs (file order), and goes back to the shared key."""
 
+import datetime
 import os
 import pathlib
+import time
 
 import labkit
 import pytest
@@ -38,14 +46,77 @@ TLS = {
     "PCMK_ca_file": "/etc/pacemaker/tls/ca.pem",
     "PCMK_cert_file": "/etc/pacemaker/tls/cert.pem",
     "PCMK_key_file": "/etc/pacemaker/tls/key.pem",
+    "PCMK_crl_file": "/etc/pacemaker/tls/crl.pem",
 }
 ENV_FILE = "/etc/default/pacemaker"
 # what a host holds of the switch: the environment file and the TLS files
+# what pacemaker-remoted logged (its log file, or the journal)
+LOG = (
+    "{ cat /var/log/pacemaker/pacemaker.log; journalctl -q -u pacemaker_remote --no-pager; }"
+    " 2>/dev/null | grep '%s' || true"
+)
 FILES = "sha256sum %s /etc/pacemaker/tls/* 2>/dev/null; ls -la /etc/pacemaker/tls 2>/dev/null; true"
 
 
-def certificates(pki):
-    return ("pacemaker_remote_tls=certificates", "pacemaker_remote_tls_pki_dir=%s" % pki)
+def certificates(pki, *more):
+    return ("pacemaker_remote_tls=certificates", "pacemaker_remote_tls_pki_dir=%s" % pki) + more
+
+
+def certificate(h):
+    """(serial, seconds since the epoch it ends, key's sha256) of a host's
+    certificate, read on the host with openssl."""
+    serial, end, key = labkit.sh(
+        h,
+        "cd /etc/pacemaker/tls && openssl x509 -in cert.pem -noout -serial | cut -d= -f2"
+        ' && date -d "$(openssl x509 -in cert.pem -noout -enddate | cut -d= -f2)" +%s'
+        " && sha256sum key.pem | cut -d' ' -f1",
+    ).split()
+    return serial, int(end), key
+
+
+def certificates_now():
+    return {h: certificate(h) for h in ALL_HOSTS}
+
+
+def days_left(cert):
+    return (cert[1] - time.time()) // 86400
+
+
+def intruder(pki, where):
+    """A certificate and key from the cluster CA for a host that is none of
+    the cluster's (a stolen or leftover one), placed on `where`; its serial
+    as openssl prints it."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    ca = x509.load_pem_x509_certificate(pathlib.Path(pki, "cluster-ca.pem").read_bytes())
+    ca_key = serialization.load_pem_private_key(
+        pathlib.Path(pki, "cluster-ca.key").read_bytes(), None
+    )
+    key = ec.generate_private_key(ec.SECP256R1())
+    now = datetime.datetime.now(datetime.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "intruder")]))
+        .issuer_name(ca.subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(hours=1))
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .sign(ca_key, hashes.SHA256())
+    )
+    pem = cert.public_bytes(serialization.Encoding.PEM).decode()
+    key_pem = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
+    labkit.sh(
+        where,
+        "mkdir -p /tmp/intruder && cat > /tmp/intruder/cert.pem <<'E'\n%sE\ncat > /tmp/intruder/key.pem <<'E'\n%sE\n"
+        % (pem, key_pem),
+    )
+    return "%X" % cert.serial_number
 
 
 def daemon_env():
@@ -158,10 +229,23 @@ def test_switch_to_certificates_and_back(tmp_path, resources):
     assert files() == before
     assert cib_epoch() == epoch and not pki.exists()
 
-    result = run_playbook(*certificates(pki))
+    result = run_playbook(*certificates(pki, "pacemaker_remote_tls_days=3"))
     switched(result, resources, TLS)
     restarted = [t for t, _h in result.changed_tasks() if "older key" in t or "one at a time" in t]
     assert restarted, result.changed_tasks()
+    again = run_playbook(*certificates(pki, "pacemaker_remote_tls_days=3"))
+    assert no_change(again), again.changed_tasks()
+
+    # renewal: a third of 730 days is more than what the 3-day ones have left
+    short = certificates_now()
+    assert all(days_left(c) <= 3 for c in short.values()), short
+    renewed = run_playbook(*certificates(pki))
+    switched(renewed, resources, TLS)
+    long = certificates_now()
+    long_pem = labkit.sh(REMOTE, "cat /etc/pacemaker/tls/cert.pem")
+    for h in ALL_HOSTS:
+        assert long[h][0] != short[h][0] and days_left(long[h]) >= 728, (h, short[h], long[h])
+        assert long[h][2] == short[h][2], "%s: a renewal keeps the key" % h
     again = run_playbook(*certificates(pki))
     assert no_change(again), again.changed_tasks()
 
@@ -181,10 +265,35 @@ def test_switch_to_certificates_and_back(tmp_path, resources):
     assert got == "refused | hacluster.pacemaker remote CA", got
     assert pathlib.Path(pki, "cluster-ca.key").stat().st_mode & 0o077 == 0
 
+    # revocation: a cluster-CA certificate of no cluster node, and remote1's own
+    revoke = [intruder(pki, NODE), "serial=" + long[REMOTE][0]]
+    revoked = run_playbook(*certificates(pki, {"pacemaker_remote_tls_revoke": revoke}))
+    switched(revoked, resources, TLS)
+    now = certificates_now()
+    assert now[REMOTE][0] != long[REMOTE][0] and now[REMOTE][2] != long[REMOTE][2], (
+        "remote1: new key and certificate"
+    )
+    assert {h: c for h, c in now.items() if h != REMOTE} == {
+        h: c for h, c in long.items() if h != REMOTE
+    }
+    got = handshake("%s/ca.pem" % tls, "/tmp/intruder/cert.pem", "/tmp/intruder/key.pem")
+    assert got.startswith("refused"), got
+    log = labkit.sh(REMOTE, LOG % "Peer certificate invalid")
+    assert "revoked" in log, log
+    with_crl = (
+        "openssl verify -crl_check -CRLfile %s/crl.pem -CAfile %s/ca.pem /tmp/remote1-old.pem"
+        % (tls, tls)
+    )
+    labkit.sh(NODE, "cat > /tmp/remote1-old.pem <<'E'\n%sE\n" % long_pem)
+    out = labkit.sh(NODE, with_crl + " 2>&1 || true")
+    assert "certificate revoked" in out, out
+    again = run_playbook(*certificates(pki, {"pacemaker_remote_tls_revoke": revoke}))
+    assert no_change(again), again.changed_tasks()
+
     back = run_playbook()
     switched(back, resources, dict.fromkeys(TLS))
     assert not labkit.sh(
-        NODE, "grep -E '^[[:space:]]*PCMK_(ca|cert|key)_file=' %s || true" % ENV_FILE
+        NODE, "grep -E '^[[:space:]]*PCMK_(ca|cert|key|crl)_file=' %s || true" % ENV_FILE
     ).strip()
     again = run_playbook()
     assert no_change(again), again.changed_tasks()
