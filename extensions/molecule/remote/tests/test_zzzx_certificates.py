@@ -11,7 +11,8 @@ changes nothing. With certificates, remote1's pacemaker-remoted is asked
 directly (Python's TLS client on node1): it shows a certificate from the
 remote CA and refuses a client without a certificate, one with a
 certificate from another CA, and, once revoked, one from the cluster CA
-(its log says why). Renewal: certificates made for 3 days are renewed by a
+(its log says why); that revocation run is first cut off once the lists
+are written, and the next run restarts what read the old ones. Renewal: certificates made for 3 days are renewed by a
 run with the default 730 (less than a third left). Revocation also of
 remote1's own certificate: remote1 gets a new key and certificate, and the
 cluster nodes' list (openssl as the oracle) names the old one.
@@ -50,6 +51,13 @@ TLS = {
 }
 ENV_FILE = "/etc/default/pacemaker"
 # what a host holds of the switch: the environment file and the TLS files
+INSTALLED = "Install the host's certificate and the CA it trusts"
+REMOTED = {
+    "name": "remoted",
+    "command": "pacemaker-remoted",
+    "env": [],
+    "files": list(TLS.values()),
+}
 # what pacemaker-remoted logged (its log file, or the journal)
 LOG = (
     "{ cat /var/log/pacemaker/pacemaker.log; journalctl -q -u pacemaker_remote --no-pager; }"
@@ -267,7 +275,17 @@ def test_switch_to_certificates_and_back(tmp_path, resources):
 
     # revocation: a cluster-CA certificate of no cluster node, and remote1's own
     revoke = [intruder(pki, NODE), "serial=" + long[REMOTE][0]]
-    revoked = run_playbook(*certificates(pki, {"pacemaker_remote_tls_revoke": revoke}))
+    declared = certificates(pki, {"pacemaker_remote_tls_revoke": revoke})
+    # cut (as an AWX cancel) once the lists are written, before any restart:
+    # the next run finds the daemons that started before them
+    labkit.play_interrupted("remote_nodes.yml", INVENTORY, INSTALLED, declared)
+    stale = {
+        h: d["stale_files"]
+        for h in REMOTE_HOSTS
+        for d in labkit.daemons(INVENTORY, h, REMOTED).values()
+    }
+    assert all(TLS["PCMK_crl_file"] in files for files in stale.values()), stale
+    revoked = run_playbook(*declared)
     switched(revoked, resources, TLS)
     now = certificates_now()
     assert now[REMOTE][0] != long[REMOTE][0] and now[REMOTE][2] != long[REMOTE][2], (
