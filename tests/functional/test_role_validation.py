@@ -28,7 +28,8 @@ def validate(tmp_path, groups, host_vars=None, **role_vars):
         },
         "vars": role_vars,
     }
-    rc, data, _proc = playbook(tmp_path, [task], hosts="all", inventory=inventory)
+    rc, data, proc = playbook(tmp_path, [task], hosts="all", inventory=inventory)
+    validate.output = proc.stdout + proc.stderr
     return rc, failures(data)
 
 
@@ -93,3 +94,107 @@ def test_one_credential_type_for_the_whole_play(tmp_path):
         "pacemaker_remote_tls must be the same on every host of the play (a remote connection uses one"
         " credential type at both ends): psk on n1; certificates on n2, r1. Nothing was changed."
     ) in failed[0], failed
+
+
+def pki_material(days=1, crl_next_update_days=1):
+    """A CA, a certificate from it with its key, another key, and the CA's
+    revocation list, as PEM text (python cryptography, as a user's PKI)."""
+    import datetime
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    now = datetime.datetime.now(datetime.UTC)
+
+    def name(cn):
+        return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn)])
+
+    def pem(obj):
+        return obj.public_bytes(serialization.Encoding.PEM).decode()
+
+    def key_pem(key):
+        return key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        ).decode()
+
+    ca_key, key, other = (ec.generate_private_key(ec.SECP256R1()) for _i in range(3))
+    ca = (
+        x509.CertificateBuilder()
+        .subject_name(name("ca"))
+        .issuer_name(name("ca"))
+        .public_key(ca_key.public_key())
+        .serial_number(1)
+        .not_valid_before(now - datetime.timedelta(days=10))
+        .not_valid_after(now + datetime.timedelta(days=10))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(ca_key, hashes.SHA256())
+    )
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name("host"))
+        .issuer_name(ca.subject)
+        .public_key(key.public_key())
+        .serial_number(2)
+        .not_valid_before(now - datetime.timedelta(days=5))
+        .not_valid_after(now + datetime.timedelta(days=days))
+        .sign(ca_key, hashes.SHA256())
+    )
+    crl = (
+        x509.CertificateRevocationListBuilder()
+        .issuer_name(ca.subject)
+        .last_update(now - datetime.timedelta(days=5))
+        .next_update(now + datetime.timedelta(days=crl_next_update_days))
+        .sign(ca_key, hashes.SHA256())
+    )
+    return {
+        "pacemaker_remote_tls_cert": pem(cert),
+        "pacemaker_remote_tls_key": key_pem(key),
+        "pacemaker_remote_tls_ca": pem(ca),
+        "pacemaker_remote_tls_crl": pem(crl),
+        "other_key": key_pem(other),
+    }
+
+
+def given(tmp_path, material, **changes):
+    role_vars = {k: v for k, v in material.items() if k.startswith("pacemaker_remote_tls_")}
+    role_vars.update(changes)
+    return validate(
+        tmp_path,
+        {"cluster_nodes": ["n1"]},
+        pacemaker_remote_tls="certificates",
+        pacemaker_remote_authkey=KEY,
+        **role_vars,
+    )
+
+
+def test_a_pki_of_your_own_passes_without_the_role_s_cas(tmp_path):
+    m = pki_material()
+    assert given(tmp_path, m) == (0, [])
+    assert given(tmp_path, m, pacemaker_remote_tls_crl=None) == (0, [])
+
+
+def test_a_pki_of_your_own_is_given_whole(tmp_path):
+    m = pki_material()
+    rc, failed = given(tmp_path, m, pacemaker_remote_tls_key=None, pacemaker_remote_tls_ca="")
+    assert rc != 0 and len(failed) == 1
+    assert (
+        "pacemaker_remote_tls_cert, pacemaker_remote_tls_key and pacemaker_remote_tls_ca are given together"
+        " (this host lacks pacemaker_remote_tls_key, pacemaker_remote_tls_ca)"
+    ) in failed[0]
+    assert "pki_dir" not in failed[0]
+
+
+def test_a_pki_of_your_own_is_checked_and_the_key_never_shown(tmp_path):
+    m = pki_material(days=-1, crl_next_update_days=-1)
+    rc, failed = given(tmp_path, m, pacemaker_remote_tls_key=m["other_key"])
+    assert rc != 0 and len(failed) == 1
+    msg = failed[0]
+    assert "n1: pacemaker_remote_tls_cert is not valid now" in msg
+    assert "pacemaker_remote_tls_cert is not the certificate of pacemaker_remote_tls_key" in msg
+    assert "pacemaker_remote_tls_crl is out of date" in msg and msg.endswith("Nothing was changed.")
+    for key in (m["other_key"], m["pacemaker_remote_tls_key"]):
+        assert key.splitlines()[1] not in validate.output

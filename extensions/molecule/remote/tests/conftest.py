@@ -14,7 +14,6 @@ from remote_lab import CLUSTER, NODE, host
 no_unprovoked_fence = labkit.fence_guard(CLUSTER)
 SECOND_HALF = (
     "test_zs_host_info_firewalld.py",
-    "test_zt_firewall_sources.py",
     "test_zzzx_certificates.py",
     "test_zzzy_options.py",
     "test_zzzz_cut_everywhere.py",

@@ -16,11 +16,14 @@ are written, and the next run restarts what read the old ones. Renewal: certific
 run with the default 730 (less than a third left). Revocation also of
 remote1's own certificate: remote1 gets a new key and certificate, and the
 cluster nodes' list (openssl as the oracle) names the old one.
-On the older suites the role refuses before any change.
+Last, a PKI of one's own, given as host variables (no CA directory), with
+a revocation list on the remote hosts only. On the older suites the role
+refuses before any change.
 
 Runs after the AWX jobs (file order), and goes back to the shared key."""
 
 import datetime
+import json
 import os
 import pathlib
 import time
@@ -90,41 +93,94 @@ def days_left(cert):
     return (cert[1] - time.time()) // 86400
 
 
+def issue(cn, ca=None, ca_key=None):
+    """(certificate, key) for cn (python cryptography), signed by ca_key, or a
+    CA of its own when none is given; valid from an hour ago for two days."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn)])
+    now = datetime.datetime.now(datetime.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(ca.subject if ca else subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(hours=1))
+        .not_valid_after(now + datetime.timedelta(days=2))
+        .add_extension(x509.BasicConstraints(ca=ca is None, path_length=None), critical=True)
+        .sign(ca_key or key, hashes.SHA256())
+    )
+    return cert, key
+
+
+def pem(obj):
+    from cryptography.hazmat.primitives import serialization
+
+    if hasattr(obj, "private_bytes"):
+        return obj.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        ).decode()
+    return obj.public_bytes(serialization.Encoding.PEM).decode()
+
+
 def intruder(pki, where):
     """A certificate and key from the cluster CA for a host that is none of
     the cluster's (a stolen or leftover one), placed on `where`; its serial
     as openssl prints it."""
     from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
+    from cryptography.hazmat.primitives import serialization
 
     ca = x509.load_pem_x509_certificate(pathlib.Path(pki, "cluster-ca.pem").read_bytes())
     ca_key = serialization.load_pem_private_key(
         pathlib.Path(pki, "cluster-ca.key").read_bytes(), None
     )
-    key = ec.generate_private_key(ec.SECP256R1())
-    now = datetime.datetime.now(datetime.UTC)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "intruder")]))
-        .issuer_name(ca.subject)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(hours=1))
-        .not_valid_after(now + datetime.timedelta(days=1))
-        .sign(ca_key, hashes.SHA256())
-    )
-    pem = cert.public_bytes(serialization.Encoding.PEM).decode()
-    key_pem = key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    ).decode()
+    cert, key = issue("intruder", ca, ca_key)
     labkit.sh(
         where,
         "mkdir -p /tmp/intruder && cat > /tmp/intruder/cert.pem <<'E'\n%sE\ncat > /tmp/intruder/key.pem <<'E'\n%sE\n"
-        % (pem, key_pem),
+        % (pem(cert), pem(key)),
     )
     return "%X" % cert.serial_number
+
+
+def own_pki(directory):
+    """A company's PKI, as the role's (two CAs), given as host variables in an
+    inventory beside the lab's: cluster nodes without a revocation list,
+    remote and guest hosts with one. Returns (its path, {host: certificate})."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+
+    cas = {side: issue("company %s CA" % side) for side in ("cluster", "remote")}
+    now = datetime.datetime.now(datetime.UTC)
+    crl = (
+        x509.CertificateRevocationListBuilder()
+        .issuer_name(cas["cluster"][0].subject)
+        .last_update(now - datetime.timedelta(hours=1))
+        .next_update(now + datetime.timedelta(days=30))
+        .sign(cas["cluster"][1], hashes.SHA256())
+    )
+    hosts, certs = {}, {}
+    for h in ALL_HOSTS:
+        own, peer = ("cluster", "remote") if h in CLUSTER else ("remote", "cluster")
+        cert, key = issue(h, *cas[own])
+        certs[h] = pem(cert)
+        hosts[h] = {
+            "pacemaker_remote_tls_cert": certs[h],
+            "pacemaker_remote_tls_key": pem(key),
+            "pacemaker_remote_tls_ca": pem(cas[peer][0]),
+        }
+        if h not in CLUSTER:
+            hosts[h]["pacemaker_remote_tls_crl"] = pem(crl)
+    path = pathlib.Path(directory, "own-pki.json")
+    path.write_text(json.dumps({"all": {"hosts": hosts}}))
+    return path, certs
 
 
 def daemon_env():
@@ -163,10 +219,10 @@ def resources():
         labkit.sh(NODE, "pcs resource delete %s" % rsc, timeout=120)
 
 
-def switched(result, before, env):
+def switched(result, before, env, cluster_env=None):
     assert result.ok, result.tail()
     assert daemon_env() == {
-        h: {d: env for d in (["controld"] if h in CLUSTER else ["remoted"])} for h in ALL_HOSTS
+        h: {"controld": cluster_env or env} if h in CLUSTER else {"remoted": env} for h in ALL_HOSTS
     }
     assert wait_online(ALL_HOSTS, timeout=240), labkit.online_nodes(NODE)
     assert not maintenance_marker()
@@ -308,6 +364,18 @@ def test_switch_to_certificates_and_back(tmp_path, resources):
     again = run_playbook(*certificates(pki, {"pacemaker_remote_tls_revoke": revoke}))
     assert no_change(again), again.changed_tasks()
 
+    # a PKI of your own, given as host variables: the role makes nothing and
+    # needs no CA directory; the cluster nodes, given no list, run without one
+    inventory, given = own_pki(tmp_path)
+    theirs = ("pacemaker_remote_tls=certificates",)
+    mine = labkit.play("remote_nodes.yml", INVENTORY, theirs, args=("-i", str(inventory)))
+    without_list = dict(TLS, PCMK_crl_file=None)
+    switched(mine, resources, TLS, without_list)
+    for h in ALL_HOSTS:
+        assert labkit.sh(h, "cat /etc/pacemaker/tls/cert.pem") == given[h], h
+    again = labkit.play("remote_nodes.yml", INVENTORY, theirs, args=("-i", str(inventory)))
+    assert no_change(again), again.changed_tasks()
+
     back = run_playbook()
     switched(back, resources, dict.fromkeys(TLS))
     assert not labkit.sh(
@@ -321,6 +389,7 @@ def test_switch_to_certificates_and_back(tmp_path, resources):
 # could make (python3-cryptography, which pcs needs, is on every lab host)
 ROGUE = r"""
 import datetime
+import json
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
