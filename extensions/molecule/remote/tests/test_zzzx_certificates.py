@@ -1,6 +1,7 @@
 """X.509 certificates for remote connections (pacemaker_remote_tls, issue 28),
 live on Pacemaker 3.0: the switch from the shared key to certificates, the
-day-2 operations (renewal, revocation) and back, each with a resource on
+day-2 operations (renewal, revocation) and back, the first switch cut
+halfway (remote hosts on certificates, cluster nodes on the key), each with a resource on
 every remote, guest and second cluster node.
 
 After each step every pacemaker-remoted and pacemaker-controld runs with
@@ -54,6 +55,7 @@ TLS = {
 }
 ENV_FILE = "/etc/default/pacemaker"
 # what a host holds of the switch: the environment file and the TLS files
+REMOTED_RESTART = "Restart pacemaker_remote where it holds an older key"
 INSTALLED = "Install the host's certificate and the CA it trusts"
 REMOTED = {
     "name": "remoted",
@@ -293,9 +295,15 @@ def test_switch_to_certificates_and_back(tmp_path, resources):
     assert files() == before
     assert cib_epoch() == epoch and not pki.exists()
 
-    result = run_playbook(*certificates(pki, "pacemaker_remote_tls_days=3"))
+    # the switch is cut (as an AWX cancel) when the remote hosts run with
+    # certificates and the cluster nodes still with the key: the cluster
+    # stays in maintenance mode, and the next run finishes from what runs
+    switch = certificates(pki, "pacemaker_remote_tls_days=3")
+    labkit.play_interrupted("remote_nodes.yml", INVENTORY, REMOTED_RESTART, switch)
+    assert maintenance_marker()
+    result = run_playbook(*switch)
     switched(result, resources, TLS)
-    restarted = [t for t, _h in result.changed_tasks() if "older key" in t or "one at a time" in t]
+    restarted = [h for t, h in result.changed_tasks() if t.endswith(": Restart pacemaker")]
     assert restarted, result.changed_tasks()
     again = run_playbook(*certificates(pki, "pacemaker_remote_tls_days=3"))
     assert no_change(again), again.changed_tasks()
