@@ -3,13 +3,17 @@ only the rules a host breaks, and an inventory of remote nodes alone (the
 cluster in another inventory or AWX job, the key from a credential) passes."""
 
 import base64
+import re
+import subprocess
+
+import pytest
 
 from ansible_run import MODULE_PYTHON, failures, playbook
 
 KEY = base64.b64encode(bytes(range(64))).decode()
 
 
-def validate(tmp_path, groups, host_vars=None, **role_vars):
+def validate(tmp_path, groups, host_vars=None, tasks_from="validate.yml", **role_vars):
     lines = []
     for group, hosts in groups.items():
         lines.append("[%s]" % group)
@@ -24,7 +28,7 @@ def validate(tmp_path, groups, host_vars=None, **role_vars):
         "name": "validate",
         "ansible.builtin.include_role": {
             "name": "hacluster.pacemaker.pacemaker_remote",
-            "tasks_from": "validate.yml",
+            "tasks_from": tasks_from,
         },
         "vars": role_vars,
     }
@@ -198,3 +202,34 @@ def test_a_pki_of_your_own_is_checked_and_the_key_never_shown(tmp_path):
     assert "pacemaker_remote_tls_crl is out of date" in msg and msg.endswith("Nothing was changed.")
     for key in (m["other_key"], m["pacemaker_remote_tls_key"]):
         assert key.splitlines()[1] not in validate.output
+
+
+def test_a_pacemaker_this_run_installed_is_checked_for_certificates(tmp_path):
+    """tasks/tls_version.yml, which the package step includes: the versions
+    read again from the package database; dpkg-query is the oracle."""
+    proc = subprocess.run(
+        ["dpkg-query", "-W", "-f", "${Version}", "pacemaker"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if proc.returncode != 0 or not proc.stdout:
+        pytest.skip("no pacemaker package here to read")
+    version = re.sub(r"^[0-9]+:", "", proc.stdout)
+    rc, failed = validate(
+        tmp_path,
+        {"cluster_nodes": ["n1"]},
+        tasks_from="tls_version.yml",
+        pacemaker_remote_tls="certificates",
+    )
+    numeric = tuple(int(x) for x in re.match(r"[0-9]+(?:\.[0-9]+)*", version).group(0).split("."))
+    if numeric >= (3, 0):
+        assert (rc, failed) == (0, [])
+    else:
+        assert rc != 0 and len(failed) == 1, failed
+        assert (
+            "older here, as installed now: n1 (pacemaker %s)"
+            % re.match(r"[0-9]+(?:\.[0-9]+)*", version).group(0)
+            in failed[0]
+        ), failed
+        assert "Packages were installed; nothing else was changed." in failed[0]
