@@ -1,8 +1,8 @@
 # -*- coding: utf-8 -*-
 # Copyright: contributors to hacluster.pacemaker
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Certificate serial numbers as a user copies them (openssl's hexadecimal or
-an integer), read by one rule (_validate.serial_number)."""
+"""Certificate serial numbers as a user copies them from openssl (quoted
+hexadecimal; numbers are refused), read by one rule (_validate.serial_number)."""
 
 from __future__ import absolute_import, division, print_function
 
