@@ -12,6 +12,7 @@ export CONTAINERS_CONF="$PWD/lab/containers.conf"
 bash lab/build-images.sh || exit 1
 logs=.build/lab-logs
 mkdir -p "$logs"
+rm -f "$logs/costs.jsonl"  # each test's wall time and CPU (tests/labkit.py)
 source lab/lib.sh
 
 # The containers of each scenario (lab/up.sh's and lab/down.sh's selections).
@@ -51,6 +52,7 @@ run_scenario() {
     unset LAB_GEO_PART
   fi
   local log="$logs/${run/@/-}.log"
+  export LAB_RUN=$run  # names the run in costs.jsonl (tests/labkit.py)
   # a report of each test's outcome, for the names of what failed at the end
   # of the CI output (scripts/failed-tests.py)
   rm -f "$logs/${run/@/-}.xml"
@@ -146,6 +148,7 @@ while ((${#run_of[@]})); do
   start_ready
 done
 LAB_KEEP=0 bash lab/down.sh all
+.venv/bin/python scripts/lab-costs.py "$logs/costs.jsonl" || true
 # CI keeps only the tail of the output: name what failed there, with the end
 # of its log (the whole log is in .build/lab-logs)
 for run in "${failed[@]}"; do

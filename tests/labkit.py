@@ -14,10 +14,12 @@ the benchmarks need, in one place.
 Secrets are never read here: keys only by their SHA-256.
 """
 
+import contextlib
 import datetime
 import functools
 import json
 import os
+import resource
 import subprocess
 import sys
 import time
@@ -56,6 +58,62 @@ def env(**extra):
     e.update(ANSIBLE_NOCOLOR="1", ANSIBLE_FORCE_COLOR="0")
     e.update(extra)
     return e
+
+
+# ---- what the tests cost ------------------------------------------------------------
+# CI is CPU-bound on two cores (docs/testing.md): each test's wall time and
+# CPU (pytest's own and its children's: ansible-playbook and its workers, the
+# modules and commands run in the containers through nsenter) go to
+# .build/lab-logs/costs.jsonl, by kind of call, and lab/test.sh sums them up
+# (scripts/lab-costs.py). The containers' own daemons are not in it: about a
+# tenth of the lab's CPU (measured in session 21).
+
+COSTS = ROOT / ".build" / "lab-logs" / "costs.jsonl"
+_spent = {}  # kind -> [calls, wall, cpu] within the current test
+
+
+def _cpu(who):
+    usage = resource.getrusage(who)
+    return usage.ru_utime + usage.ru_stime
+
+
+@contextlib.contextmanager
+def _spend(kind):
+    """Count a call and its children's CPU under kind (children are counted
+    once waited for, as subprocess.run and Popen.wait do)."""
+    wall, cpu = time.monotonic(), _cpu(resource.RUSAGE_CHILDREN)
+    try:
+        yield
+    finally:
+        spent = _spent.setdefault(kind, [0, 0.0, 0.0])
+        spent[0] += 1
+        spent[1] += time.monotonic() - wall
+        spent[2] += _cpu(resource.RUSAGE_CHILDREN) - cpu
+
+
+def costs_hook():
+    """The scenarios' conftests' pytest_runtest_protocol: one line per test
+    (setup, call and teardown) in COSTS."""
+    import pytest
+
+    return pytest.hookimpl(hookwrapper=True)(_account_costs)
+
+
+def _account_costs(item, nextitem):
+    _spent.clear()
+    wall = time.monotonic()
+    cpu = _cpu(resource.RUSAGE_SELF) + _cpu(resource.RUSAGE_CHILDREN)
+    yield
+    line = {
+        "run": os.environ.get("LAB_RUN", "manual"),
+        "test": item.nodeid,
+        "wall": round(time.monotonic() - wall, 1),
+        "cpu": round(_cpu(resource.RUSAGE_SELF) + _cpu(resource.RUSAGE_CHILDREN) - cpu, 1),
+        "kinds": {k: [v[0], round(v[1], 1), round(v[2], 1)] for k, v in _spent.items()},
+    }
+    COSTS.parent.mkdir(parents=True, exist_ok=True)
+    with COSTS.open("a") as f:
+        f.write(json.dumps(line) + "\n")
 
 
 # ---- inventories ---------------------------------------------------------------
@@ -162,7 +220,8 @@ def host(name):
     class Backend(PodmanBackend):
         def run(self, command, *args, **kwargs):
             cmd = self.get_command(command, *args)
-            out = self.run_local(shlex.join(target(self.name).argv(["/bin/sh", "-c", cmd])))
+            with _spend("command"):
+                out = self.run_local(shlex.join(target(self.name).argv(["/bin/sh", "-c", cmd])))
             out.command = self.encode(cmd)
             return out
 
@@ -173,13 +232,14 @@ def run(name, argv, timeout=60):
     """(rc, stdout, stderr) of a command in a container, bounded in time
     (rc 124 when it did not end in time)."""
     try:
-        proc = subprocess.run(
-            target(name).argv(argv),
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            check=False,
-        )
+        with _spend("command"):
+            proc = subprocess.run(
+                target(name).argv(argv),
+                capture_output=True,
+                text=True,
+                timeout=timeout,
+                check=False,
+            )
     except nsenter.ContainerNotRunning as e:
         return 125, "", str(e)
     except subprocess.TimeoutExpired:
@@ -335,15 +395,16 @@ def play(playbook, inventories, extra_vars=(), check=False, args=(), timeout=360
     if check:
         cmd.append("--check")
     start = time.monotonic()
-    proc = subprocess.run(
-        cmd,
-        env=env(ANSIBLE_STDOUT_CALLBACK="ansible.builtin.json"),
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
+    with _spend("playbook --check" if check else "playbook"):
+        proc = subprocess.run(
+            cmd,
+            env=env(ANSIBLE_STDOUT_CALLBACK="ansible.builtin.json"),
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
     return PlayResult(proc, time.monotonic() - start)
 
 
@@ -389,9 +450,10 @@ def play_interrupted(playbook, inventories, after_task, extra_vars=(), timeout=1
     """Run a playbook and cut it off (SIGKILL) right after the first task
     whose name contains ``after_task``. Returns the output up to then; fails
     the test when the task never ran."""
-    cut, _rc, out = _play_cut(
-        playbook, inventories, lambda task, _changed: after_task in task, extra_vars, timeout
-    )
+    with _spend("playbook, cut off"):
+        cut, _rc, out = _play_cut(
+            playbook, inventories, lambda task, _changed: after_task in task, extra_vars, timeout
+        )
     assert cut, "task '%s' never ran, or the run ended before it could be cut:\n%s" % (
         after_task,
         out[-4000:],
@@ -440,9 +502,13 @@ def cut_after_every_change(playbook, inventories, extra_vars=(), after_cut=None,
     record = ROOT / ".build" / "lab-logs" / "cut-points.jsonl"  # figures for docs/reliability.md
     record.parent.mkdir(parents=True, exist_ok=True)
     while len(cuts) < limit:
-        cut, rc, out = _play_cut(
-            playbook, inventories, lambda task, changed: changed and task not in cuts, extra_vars
-        )
+        with _spend("playbook, cut off (harness)"):
+            cut, rc, out = _play_cut(
+                playbook,
+                inventories,
+                lambda task, changed: changed and task not in cuts,
+                extra_vars,
+            )
         if cut is None:
             with record.open("a") as f:
                 f.write(
@@ -471,8 +537,11 @@ def reset_lab(selection, cluster_nodes):
     clusters, which forgets their fence history: the fences no test expected
     so far are kept for fence_guard first."""
     _fences_before_reset.extend(unprovoked_fences(cluster_nodes))
-    for script in ("lab/reset.sh", "lab/up.sh"):
-        subprocess.run(["bash", script, selection], cwd=ROOT, env=env(), check=True, timeout=900)
+    with _spend("lab reset"):
+        for script in ("lab/reset.sh", "lab/up.sh"):
+            subprocess.run(
+                ["bash", script, selection], cwd=ROOT, env=env(), check=True, timeout=900
+            )
 
 
 def module(inventories, target, module_name, args, check=False, extra_vars=None):
@@ -485,14 +554,17 @@ def module(inventories, target, module_name, args, check=False, extra_vars=None)
         cmd += ["-e", json.dumps(extra_vars)]
     if check:
         cmd.append("--check")
-    proc = subprocess.run(
-        cmd,
-        env=env(ANSIBLE_LOAD_CALLBACK_PLUGINS="1", ANSIBLE_STDOUT_CALLBACK="ansible.builtin.json"),
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    with _spend("module (ansible ad-hoc)"):
+        proc = subprocess.run(
+            cmd,
+            env=env(
+                ANSIBLE_LOAD_CALLBACK_PLUGINS="1", ANSIBLE_STDOUT_CALLBACK="ansible.builtin.json"
+            ),
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
     data = json.loads(proc.stdout[proc.stdout.index("{") :])
     return data["plays"][0]["tasks"][0]["hosts"][target]
 

@@ -12,3 +12,4 @@ _remote, _geo = labkit.inventory("remote"), labkit.inventory("geo")
 no_unprovoked_fence = labkit.fence_guard(
     _remote.hosts("cluster_nodes") + _geo.hosts("geo_site_a") + _geo.hosts("geo_site_b")
 )
+pytest_runtest_protocol = labkit.costs_hook()

@@ -18,6 +18,7 @@ import labkit  # noqa: E402
 from geo_lab import SITES  # noqa: E402
 
 no_unprovoked_fence = labkit.fence_guard(SITES)
+pytest_runtest_protocol = labkit.costs_hook()
 SECOND_HALF = ("test_zy_options.py", "test_zz_cut_everywhere.py")
 
 

@@ -12,6 +12,7 @@ import pytest
 from remote_lab import CLUSTER, NODE, host
 
 no_unprovoked_fence = labkit.fence_guard(CLUSTER)
+pytest_runtest_protocol = labkit.costs_hook()
 SECOND_HALF = (
     "test_zs_host_info_firewalld.py",
     "test_zzzx_certificates.py",
