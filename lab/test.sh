@@ -33,7 +33,7 @@ hosts_of() {
 # RHEL 9; bullseye: 2.0.5 and pcs 0.10.8 as on RHEL 8.4); the default suite
 # (lib.sh, trixie) carries 3.0 and pcs 0.12.
 run_scenario() {
-  local run=$1 scenario=${1%@*} start=$SECONDS c
+  local run=$1 scenario=${1%@*} start=$SECONDS c cpu
   if [[ $run == *@* ]]; then export LAB_SUITE=${run#*@}; else unset LAB_SUITE; fi
   # remote and remote-b both in the plan (on the default suite) run one half
   # of the remote scenario's tests each; alone (an older suite on either
@@ -61,12 +61,18 @@ run_scenario() {
   # --destroy=never also skips molecule's first destroy, so reset its state
   # (a stale "created" would skip create) and let lab/down.sh clean up below
   molecule reset -s "$scenario" >/dev/null 2>&1 || true
-  if molecule test -s "$scenario" --destroy=never >"$log" 2>&1; then
-    echo "lab: scenario $run passed in $((SECONDS - start)) s"
+  local rc=0
+  molecule test -s "$scenario" --destroy=never >"$log" 2>&1 || rc=$?
+  # the CPU of this run's subshell's children (molecule and all it ran; not
+  # the containers' daemons), from bash's `times` in this subshell
+  times >"$log.times"
+  cpu=$(awk 'NR == 2 { split($1, u, /[ms]/); split($2, s, /[ms]/); printf "%d", u[1] * 60 + u[2] + s[1] * 60 + s[2] }' "$log.times")
+  if ((rc == 0)); then
+    echo "lab: scenario $run passed in $((SECONDS - start)) s (CPU $cpu s)"
     bash lab/down.sh "${SELECTION[$scenario]}"
     return 0
   fi
-  echo "lab: scenario $run FAILED after $((SECONDS - start)) s; diagnostics in $log.diag"
+  echo "lab: scenario $run FAILED after $((SECONDS - start)) s (CPU $cpu s); diagnostics in $log.diag"
   for c in $(hosts_of "$scenario"); do
     lab_diag "$c"
     podman exec "$c" journalctl -u pacemaker -u pacemaker_remote -u corosync -u 'booth@*' \

@@ -35,7 +35,7 @@ for run, tests in runs.items():
     for kind, (calls, kwall, kcpu) in sorted(kinds.items(), key=lambda kv: -kv[1][2]):
         print(f"  {kcpu:7.0f} s CPU {kwall:7.0f} s wall {calls:5d} x {kind}")
     print(
-        f"  {cpu - counted:7.0f} s CPU (pytest itself, AWX jobs through ansible-runner, the rest)"
+        f"  {cpu - counted:7.0f} s CPU (pytest itself, AWX jobs, calls made side by side in threads)"
     )
     for t in sorted(tests, key=lambda t: -t["cpu"])[:top]:
         print(f"    {t['cpu']:6.0f} s CPU {t['wall']:6.0f} s wall  {t['test']}")

@@ -10,14 +10,21 @@ export PATH="$PWD/.venv/bin:$PATH"
 mkdir -p .build
 failed=()
 summary=()
+# The CPU seconds of the children this shell has waited for: bash's `times`
+# run in this shell (inside $(...) it would count the subshell's), then read.
+children_cpu() {
+  awk 'NR == 2 { split($1, u, /[ms]/); split($2, s, /[ms]/); printf "%d", u[1] * 60 + u[2] + s[1] * 60 + s[2] }' .build/times
+}
 step() {  # step NAME COMMAND...: run, time, remember failures, keep going
   local name=$1; shift
-  local start=$SECONDS
+  local start=$SECONDS cpu0 cpu
+  times >.build/times; cpu0=$(children_cpu)
   echo "=== $name"
   "$@"
   local rc=$?
-  echo "=== $name: exit $rc in $((SECONDS - start)) s"
-  summary+=("$(printf '%5d s  exit %-3d %s' $((SECONDS - start)) "$rc" "$name")")
+  times >.build/times; cpu=$(($(children_cpu) - cpu0))
+  echo "=== $name: exit $rc in $((SECONDS - start)) s (CPU $cpu s)"
+  summary+=("$(printf '%5d s %6d s  exit %-3d %s' $((SECONDS - start)) "$cpu" "$rc" "$name")")
   ((rc == 0)) || failed+=("$name")
 }
 pytest_step() {  # pytest ARGS..., where exit 5 (no tests collected) is a failure
@@ -68,15 +75,17 @@ step "execution environment (ansible-builder on a local base, jobs in it through
   bash scripts/ee.sh
 
 echo "=== offline steps done after $SECONDS s; waiting for the lab"
+times >.build/times; cpu0=$(children_cpu)
 wait "$lab_pid"
 lab_rc=$?
+times >.build/times; lab_cpu=$(($(children_cpu) - cpu0))
 echo "=== $lab_name"
 cat "$lab_log"
-echo "=== $lab_name: exit $lab_rc in $((SECONDS - lab_start)) s"
-summary+=("$(printf '%5d s  exit %-3d %s' $((SECONDS - lab_start)) "$lab_rc" "$lab_name")")
+echo "=== $lab_name: exit $lab_rc in $((SECONDS - lab_start)) s (CPU $lab_cpu s, the containers' daemons not counted)"
+summary+=("$(printf '%5d s %6d s  exit %-3d %s' $((SECONDS - lab_start)) "$lab_cpu" "$lab_rc" "$lab_name")")
 ((lab_rc == 0)) || failed+=("$lab_name")
 
-echo "=== summary (wall time $SECONDS s)"
+echo "=== summary (wall time $SECONDS s; each step's wall time and CPU)"
 printf '%s\n' "${summary[@]}"
 if ((${#failed[@]})); then
   echo "FAILED: ${failed[*]}"

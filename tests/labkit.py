@@ -22,6 +22,7 @@ import os
 import resource
 import subprocess
 import sys
+import threading
 import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -77,18 +78,34 @@ def _cpu(who):
     return usage.ru_utime + usage.ru_stime
 
 
+_calls = {"running": 0, "started": 0}  # calls in flight, calls started so far
+_calls_lock = threading.Lock()
+
+
 @contextlib.contextmanager
 def _spend(kind):
     """Count a call and its children's CPU under kind (children are counted
-    once waited for, as subprocess.run and Popen.wait do)."""
+    once waited for, as subprocess.run and Popen.wait do). A call that ran
+    beside another (tests that sample in threads) is counted without its CPU:
+    the process's children's CPU cannot be told apart then, and it stays in
+    the test's total."""
+    with _calls_lock:
+        alone = _calls["running"] == 0
+        _calls["running"] += 1
+        _calls["started"] += 1
+        mine = _calls["started"]
     wall, cpu = time.monotonic(), _cpu(resource.RUSAGE_CHILDREN)
     try:
         yield
     finally:
+        with _calls_lock:
+            _calls["running"] -= 1
+            alone = alone and _calls["started"] == mine
         spent = _spent.setdefault(kind, [0, 0.0, 0.0])
         spent[0] += 1
         spent[1] += time.monotonic() - wall
-        spent[2] += _cpu(resource.RUSAGE_CHILDREN) - cpu
+        if alone:
+            spent[2] += _cpu(resource.RUSAGE_CHILDREN) - cpu
 
 
 def costs_hook():
