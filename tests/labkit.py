@@ -101,11 +101,11 @@ def _spend(kind):
         with _calls_lock:
             _calls["running"] -= 1
             alone = alone and _calls["started"] == mine
-        spent = _spent.setdefault(kind, [0, 0.0, 0.0])
-        spent[0] += 1
-        spent[1] += time.monotonic() - wall
-        if alone:
-            spent[2] += _cpu(resource.RUSAGE_CHILDREN) - cpu
+            spent = _spent.setdefault(kind, [0, 0.0, 0.0])
+            spent[0] += 1
+            spent[1] += time.monotonic() - wall
+            if alone:
+                spent[2] += _cpu(resource.RUSAGE_CHILDREN) - cpu
 
 
 def costs_hook():
