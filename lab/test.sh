@@ -66,7 +66,7 @@ run_scenario() {
   # the CPU of this run's subshell's children (molecule and all it ran; not
   # the containers' daemons), from bash's `times` in this subshell
   times >"$log.times"
-  cpu=$(awk 'NR == 2 { split($1, u, /[ms]/); split($2, s, /[ms]/); printf "%d", u[1] * 60 + u[2] + s[1] * 60 + s[2] }' "$log.times")
+  cpu=$(awk -f scripts/times-cpu.awk "$log.times")
   if ((rc == 0)); then
     echo "lab: scenario $run passed in $((SECONDS - start)) s (CPU $cpu s)"
     bash lab/down.sh "${SELECTION[$scenario]}"

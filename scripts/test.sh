@@ -13,7 +13,7 @@ summary=()
 # The CPU seconds of the children this shell has waited for: bash's `times`
 # run in this shell (inside $(...) it would count the subshell's), then read.
 children_cpu() {
-  awk 'NR == 2 { split($1, u, /[ms]/); split($2, s, /[ms]/); printf "%d", u[1] * 60 + u[2] + s[1] * 60 + s[2] }' .build/times
+  awk -f scripts/times-cpu.awk .build/times
 }
 step() {  # step NAME COMMAND...: run, time, remember failures, keep going
   local name=$1; shift
