@@ -563,8 +563,15 @@ def reset_lab(selection, cluster_nodes):
 
 def module(inventories, target, module_name, args, check=False, extra_vars=None):
     """One module task on one host (ansible ad-hoc, JSON callback): its result."""
+    return modules(inventories, [target], module_name, args, check, extra_vars)[target]
+
+
+def modules(inventories, targets, module_name, args, check=False, extra_vars=None):
+    """One module task on several hosts in one ad-hoc run, side by side as a
+    play's task runs: {host: its result}. One run instead of one per host:
+    ansible's start-up is most of an ad-hoc run's CPU (docs/testing.md)."""
     inv = _inventory(inventories)
-    cmd = ["ansible", *inv.args(), target, "-m", module_name]
+    cmd = ["ansible", *inv.args(), ":".join(targets), "-m", module_name]
     if args:  # '{}' would be taken for free-form parameters
         cmd += ["-a", json.dumps(args)]
     if extra_vars:
@@ -583,19 +590,21 @@ def module(inventories, target, module_name, args, check=False, extra_vars=None)
             check=False,
         )
     data = json.loads(proc.stdout[proc.stdout.index("{") :])
-    return data["plays"][0]["tasks"][0]["hosts"][target]
+    hosts = data["plays"][0]["tasks"][0]["hosts"]
+    assert set(hosts) == set(targets), (targets, proc.stdout[-2000:], proc.stderr[-2000:])
+    return hosts
 
 
 # ---- cluster state, with the collection's own readers -------------------------------
 
 
-def daemons(inventories, target, *specs):
-    """host_info's view of daemons on one host, as the roles read it:
-    {name: {running, pid, started, stale_files, env}}; specs as the module's
-    ``daemons`` option."""
-    return module(inventories, target, "hacluster.pacemaker.host_info", {"daemons": list(specs)})[
-        "daemons"
-    ]
+def daemons(inventories, hosts, *specs):
+    """host_info's view of daemons on each of hosts, as the roles read it:
+    {host: {name: {running, pid, started, stale_files, env}}}; specs as the
+    module's ``daemons`` option. One ad-hoc run for all the hosts."""
+    got = modules(inventories, hosts, "hacluster.pacemaker.host_info", {"daemons": list(specs)})
+    assert not any(r.get("failed") or r.get("unreachable") for r in got.values()), got
+    return {h: result["daemons"] for h, result in got.items()}
 
 
 def crm_mon_xml(name):

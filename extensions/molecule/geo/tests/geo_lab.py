@@ -68,10 +68,9 @@ def cib_version(site):
 
 def stale():
     """{member: the files its running boothd has not loaded} (host_info)."""
+    spec = {"name": "b", "command": "boothd", "match": ["booth", CONF], "files": [CONF, KEY]}
     out = {}
-    for m in MEMBERS:
-        spec = {"name": "b", "command": "boothd", "match": ["booth", CONF], "files": [CONF, KEY]}
-        daemon = labkit.daemons(INVENTORY, m, spec)["b"]
-        assert daemon["running"], (m, daemon)
-        out[m] = daemon["stale_files"]
+    for m, got in labkit.daemons(INVENTORY, MEMBERS, spec).items():
+        assert got["b"]["running"], (m, got)
+        out[m] = got["b"]["stale_files"]
     return out

@@ -120,7 +120,7 @@ def boothd(member, wanted):
     """host_info's view of the member's boothd: running, and stale files."""
     files = [CONF] + ([wanted["booth_authfile"]] if wanted["booth_use_authfile"] else [])
     spec = {"name": "b", "command": "boothd", "match": ["booth", CONF], "files": files}
-    return labkit.daemons(INVENTORY, member, spec)["b"]
+    return labkit.daemons(INVENTORY, [member], spec)[member]["b"]
 
 
 def runs_as_declared(phase, holder):

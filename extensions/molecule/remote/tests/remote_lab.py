@@ -79,8 +79,8 @@ def running_ports():
     reads it)."""
     spec = {"name": "r", "command": "pacemaker-remoted", "env": ["PCMK_remote_port"]}
     out = {}
-    for h in REMOTE_HOSTS:
-        daemon = labkit.daemons(INVENTORY, h, spec)["r"]
+    for h, got in labkit.daemons(INVENTORY, REMOTE_HOSTS, spec).items():
+        daemon = got["r"]
         assert daemon["running"], (h, daemon)
         out[h] = int(daemon["env"]["PCMK_remote_port"] or 3121)
         assert daemon["ports"] == ["%d/tcp" % out[h]], (h, daemon)
@@ -113,11 +113,10 @@ def stale_daemons():
         {"name": "remoted", "command": "pacemaker-remoted", "files": [labkit.AUTHKEY]},
         {"name": "controld", "command": "pacemaker-controld", "files": [labkit.AUTHKEY]},
     ]
-    out = {}
-    for h in ALL_HOSTS:
-        got = labkit.daemons(INVENTORY, h, *spec)
-        out[h] = [n for n, d in got.items() if d["running"] and d["stale_files"]]
-    return out
+    return {
+        h: [n for n, d in got.items() if d["running"] and d["stale_files"]]
+        for h, got in labkit.daemons(INVENTORY, ALL_HOSTS, *spec).items()
+    }
 
 
 def maintenance_marker():

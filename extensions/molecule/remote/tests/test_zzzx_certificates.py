@@ -192,11 +192,10 @@ def daemon_env():
         {"name": "remoted", "command": "pacemaker-remoted", "env": list(TLS)},
         {"name": "controld", "command": "pacemaker-controld", "env": list(TLS)},
     ]
-    out = {}
-    for h in ALL_HOSTS:
-        got = labkit.daemons(INVENTORY, h, *spec)
-        out[h] = {n: d["env"] for n, d in got.items() if d["running"]}
-    return out
+    return {
+        h: {n: d["env"] for n, d in got.items() if d["running"]}
+        for h, got in labkit.daemons(INVENTORY, ALL_HOSTS, *spec).items()
+    }
 
 
 def placement():
@@ -345,8 +344,8 @@ def test_switch_to_certificates_and_back(tmp_path, resources):
     labkit.play_interrupted("remote_nodes.yml", INVENTORY, INSTALLED, declared)
     stale = {
         h: d["stale_files"]
-        for h in REMOTE_HOSTS
-        for d in labkit.daemons(INVENTORY, h, REMOTED).values()
+        for h, got in labkit.daemons(INVENTORY, REMOTE_HOSTS, REMOTED).items()
+        for d in got.values()
     }
     assert all(TLS["PCMK_crl_file"] in files for files in stale.values()), stale
     revoked = run_playbook(*declared)
