@@ -100,6 +100,26 @@ def result(data, task_index=0, host="localhost"):
     return results(data, task_index)[host]
 
 
+def one_play(tmp_path_factory, name, cases, tasks_of, **play_args):
+    """The cases of a parametrized test in one play, not a run each (a run's
+    start-up is about a second of CPU, docs/testing.md). Each case gets a
+    directory of its own, where ``tasks_of(directory, case)`` writes its files
+    and returns its tasks, which run in order, each failing alone
+    (ignore_errors). Returns [(directory, [result of each of its tasks])] in
+    the order of cases; ``play_args`` go to playbook()."""
+    tmp = tmp_path_factory.mktemp(name)
+    tasks, spans = [], []
+    for i, case in enumerate(cases):
+        directory = tmp / ("case-%d" % i)
+        directory.mkdir()
+        mine = tasks_of(directory, case)
+        spans.append((directory, range(len(tasks), len(tasks) + len(mine))))
+        tasks += [dict(t, ignore_errors=True) for t in mine]
+    rc, data, proc = playbook(tmp, tasks, **play_args)
+    assert rc == 0 and data.get("plays"), proc.stdout[-3000:] + proc.stderr[-2000:]
+    return [(d, [result(data, t) for t in span]) for d, span in spans]
+
+
 def local_hosts(tmp_path, count):
     """An inventory of count local hosts h0..hN-1 (each with idx=N), for
     concurrent tasks on one machine through Ansible's forks."""

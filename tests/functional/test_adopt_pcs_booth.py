@@ -8,7 +8,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from ansible_run import playbook, result
+from ansible_run import one_play, playbook, result
 
 needs_pcs = pytest.mark.skipif(shutil.which("pcs") is None, reason="pcs is not installed")
 SITES, ARBITRATORS = ["192.0.2.1", "192.0.2.2"], ["192.0.2.3"]
@@ -76,22 +76,21 @@ def _converged(tmp_path, where):
         assert (now.st_ino, now.st_mtime_ns, now.st_mode) == (st.st_ino, st.st_mtime_ns, st.st_mode)
 
 
-@pytest.mark.parametrize(
-    "found, after, changed",
-    [
-        (0o400, 0o400, False),
-        (0o600, 0o600, False),
-        (0o640, 0o640, False),
-        (0o644, 0o640, True),
-        (0o660, 0o640, True),
-    ],
-)
-def test_a_key_at_least_as_strict_is_kept(tmp_path, found, after, changed):
-    """pcs writes the authkey 0400 and crmsh 0640: neither is churned by mode 0640;
-    a looser mode is tightened, and check mode says so without doing it."""
-    key = tmp_path / "authkey"
+MODES = [  # found, after, changed
+    (0o400, 0o400, False),
+    (0o600, 0o600, False),
+    (0o640, 0o640, False),
+    (0o644, 0o640, True),
+    (0o660, 0o640, True),
+]
+
+
+def _key_runs(directory, case):
+    """The key as found, the task in check mode, the key's mode after it
+    (stat), the task."""
+    key = directory / "authkey"
     key.write_bytes(bytes(range(1, 33)))
-    os.chmod(str(key), found)
+    os.chmod(str(key), case[0])
     task = {
         "hacluster.pacemaker.authkey": {
             "path": str(key),
@@ -101,11 +100,24 @@ def test_a_key_at_least_as_strict_is_kept(tmp_path, found, after, changed):
             "mode": "0640",
         }
     }
-    rc, data, _proc = playbook(tmp_path, [task], check=True)
-    assert result(data, 0)["changed"] is changed and os.stat(str(key)).st_mode & 0o777 == found
-    rc, data, _proc = playbook(tmp_path, [task])
-    assert rc == 0 and result(data, 0)["changed"] is changed
-    assert os.stat(str(key)).st_mode & 0o777 == after
+    return [dict(task, check_mode=True), {"ansible.builtin.stat": {"path": str(key)}}, task]
+
+
+@pytest.fixture(scope="module")
+def key_runs(tmp_path_factory):
+    return one_play(tmp_path_factory, "key-modes", MODES, _key_runs)
+
+
+@pytest.mark.parametrize("case", range(len(MODES)), ids=["%o" % m[0] for m in MODES])
+def test_a_key_at_least_as_strict_is_kept(key_runs, case):
+    """pcs writes the authkey 0400 and crmsh 0640: neither is churned by mode 0640;
+    a looser mode is tightened, and check mode says so without doing it."""
+    found, after, changed = MODES[case]
+    directory, (checked, seen, ran) = key_runs[case]
+    assert not checked.get("failed") and checked["changed"] is changed, checked
+    assert int(seen["stat"]["mode"], 8) == found
+    assert not ran.get("failed") and ran["changed"] is changed
+    assert os.stat(str(directory / "authkey")).st_mode & 0o777 == after
 
 
 @needs_pcs

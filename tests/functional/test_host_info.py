@@ -9,7 +9,7 @@ import pwd
 import subprocess
 
 import pytest
-from ansible_run import MODULE_PYTHON, playbook, result
+from ansible_run import MODULE_PYTHON, one_play, playbook, result
 
 
 def where_modules_run(code):
@@ -116,42 +116,57 @@ def test_firewalld_and_services_without_them(tmp_path):
     assert got["services"]["hacluster-no-such.service"]["enabled"] is False
 
 
-@pytest.mark.parametrize(
-    "given",
-    # quoted, without the leading 0, and the integer YAML makes of an unquoted 0640 (as
-    # Ansible's file modules and the authkey module read it: 416 == 0o640)
-    ["0640", "640", 0o640, "0600", 0o600, "0644"],
-)
-@pytest.mark.parametrize("actual", [0o600, 0o640, 0o644])
-def test_file_modes_as_loose_as_given(tmp_path, given, actual):
-    path = tmp_path / "authkey"
-    path.write_bytes(b"x" * 32)
-    os.chmod(path, actual)
-    allowed = given if isinstance(given, int) else int(given, 8)
-    got = info(tmp_path, files=[str(path)], file_modes={str(path): given})
-    assert got["files"][str(path)]["within_mode"] is (
-        os.stat(path).st_mode & 0o7777 & ~allowed == 0
-    )
+# quoted, without the leading 0, and the integer YAML makes of an unquoted 0640 (as
+# Ansible's file modules and the authkey module read it: 416 == 0o640)
+GIVEN_MODES = ["0640", "640", 0o640, "0600", 0o600, "0644"]
+ACTUAL_MODES = [0o600, 0o640, 0o644]
+REFUSED_MODES = ["rw-r-----", "0986", "", True, 0o17777]
 
 
-@pytest.mark.parametrize("given", ["rw-r-----", "0986", "", True, 0o17777])
-def test_file_modes_refused_naming_the_option(tmp_path, given):
-    path = tmp_path / "authkey"
-    path.write_bytes(b"x" * 32)
-    rc, data, proc = playbook(
-        tmp_path,
-        [
-            {
-                "hacluster.pacemaker.host_info": {
-                    "files": [str(path)],
-                    "file_modes": {str(path): given},
-                }
+def _modes_files(directory, given):
+    """A file per actual mode, and host_info asked about them with the given mode."""
+    paths = []
+    for actual in ACTUAL_MODES:
+        path = directory / ("authkey-%o" % actual)
+        path.write_bytes(b"x" * 32)
+        os.chmod(path, actual)
+        paths.append(str(path))
+    return [
+        {
+            "hacluster.pacemaker.host_info": {
+                "files": paths,
+                "file_modes": dict.fromkeys(paths, given),
             }
-        ],
-        check=True,
-    )
-    assert rc != 0
-    assert "file_modes[%s]" % path in result(data)["msg"], result(data)
+        }
+    ]
+
+
+@pytest.fixture(scope="module")
+def given_modes(tmp_path_factory):
+    return one_play(tmp_path_factory, "given-modes", GIVEN_MODES, _modes_files, check=True)
+
+
+@pytest.fixture(scope="module")
+def refused_modes(tmp_path_factory):
+    return one_play(tmp_path_factory, "refused-modes", REFUSED_MODES, _modes_files, check=True)
+
+
+@pytest.mark.parametrize("case", range(len(GIVEN_MODES)), ids=[repr(g) for g in GIVEN_MODES])
+@pytest.mark.parametrize("actual", ACTUAL_MODES)
+def test_file_modes_as_loose_as_given(given_modes, case, actual):
+    given = GIVEN_MODES[case]
+    directory, (got,) = given_modes[case]
+    path = str(directory / ("authkey-%o" % actual))
+    allowed = given if isinstance(given, int) else int(given, 8)
+    assert got["files"][path]["within_mode"] is (os.stat(path).st_mode & 0o7777 & ~allowed == 0)
+
+
+@pytest.mark.parametrize("case", range(len(REFUSED_MODES)), ids=[repr(g) for g in REFUSED_MODES])
+def test_file_modes_refused_naming_the_option(refused_modes, case):
+    directory, (got,) = refused_modes[case]
+    assert got.get("failed"), got
+    path = directory / ("authkey-%o" % ACTUAL_MODES[0])
+    assert "file_modes[%s]" % path in got["msg"], got
 
 
 def test_cluster_status_on_the_live_cluster(tmp_path, live_cluster):

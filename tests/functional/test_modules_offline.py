@@ -1,7 +1,7 @@
 """The modules through real ansible-playbook on CIB files (offline mode)."""
 
 import pytest
-from ansible_run import local_hosts, playbook, result, results
+from ansible_run import local_hosts, one_play, playbook, result, results
 from lxml import etree
 
 from cibfiles import new_cib, tool, verify
@@ -114,15 +114,32 @@ BAD_MODULE_INPUT = [
 ]
 
 
-@pytest.mark.parametrize("module, args, message", BAD_MODULE_INPUT, ids=lambda x: str(x)[:30])
-def test_bad_module_input(tmp_path, cib, module, args, message):
-    content = cib.read_bytes()
-    args = dict(args, cib_file=str(cib))
-    rc, data, _proc = playbook(tmp_path, [{module: args}])
-    assert rc != 0
-    res = result(data, 0)
-    assert res["failed"] and message in res["msg"], res["msg"]
-    assert cib.read_bytes() == content
+@pytest.fixture(scope="module")
+def bad_inputs(tmp_path_factory):
+    """Each case on a CIB file of its own, all in one play; and each CIB's
+    bytes before it."""
+
+    def tasks_of(directory, case):
+        module, args, _message = case
+        path = new_cib(directory / "cib.xml", DUMMY % "vm1")
+        before[directory] = path.read_bytes()
+        return [{module: dict(args, cib_file=str(path))}]
+
+    before = {}
+    return one_play(tmp_path_factory, "bad-input", BAD_MODULE_INPUT, tasks_of), before
+
+
+@pytest.mark.parametrize(
+    "case",
+    range(len(BAD_MODULE_INPUT)),
+    ids=["%s %s" % (module.split(".")[-1], args) for module, args, _ in BAD_MODULE_INPUT],
+)
+def test_bad_module_input(bad_inputs, case):
+    played, before = bad_inputs
+    directory, (res,) = played[case]
+    message = BAD_MODULE_INPUT[case][2]
+    assert res.get("failed") and message in res["msg"], res
+    assert (directory / "cib.xml").read_bytes() == before[directory]
 
 
 def test_missing_cib_file(tmp_path):
