@@ -132,7 +132,7 @@ def bad_inputs(tmp_path_factory):
 @pytest.mark.parametrize(
     "case",
     range(len(BAD_MODULE_INPUT)),
-    ids=["%s %s" % (module.split(".")[-1], args) for module, args, _ in BAD_MODULE_INPUT],
+    ids=["%s %s" % (case[0].split(".")[-1], case[1]) for case in BAD_MODULE_INPUT],
 )
 def test_bad_module_input(bad_inputs, case):
     played, before = bad_inputs
