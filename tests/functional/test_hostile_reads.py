@@ -44,18 +44,29 @@ def ok(got):
 
 
 @pytest.fixture(scope="module")
-def host_info_reads(tmp_path_factory):
+def odd_reads(tmp_path_factory):
+    """Per kind of odd file, both readers in one play: host_info, then status_info."""
+
     def tasks_of(directory, kind):
         path = str(odd_files(directory)[kind])
-        args = {"files": [path], "env_files": [path], "env_names": ["PCMK_remote_port"]}
-        return [read("hacluster.pacemaker.host_info", args)]
+        cib = new_cib(directory / "cib.xml")
+        return [
+            read(
+                "hacluster.pacemaker.host_info",
+                {"files": [path], "env_files": [path], "env_names": ["PCMK_remote_port"]},
+            ),
+            read(
+                "hacluster.pacemaker.status_info",
+                {"cib_file": str(cib), "booth_config_files": [path]},
+            ),
+        ]
 
-    return one_play(tmp_path_factory, "host-info-reads", KINDS, tasks_of)
+    return one_play(tmp_path_factory, "odd-reads", KINDS, tasks_of)
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_host_info_files_and_env_files(host_info_reads, kind):
-    directory, (got,) = host_info_reads[KINDS.index(kind)]
+def test_host_info_files_and_env_files(odd_reads, kind):
+    directory, (got, _status) = odd_reads[KINDS.index(kind)]
     path = str(odd_paths(directory)[kind])
     regular = kind in ("latin1", "empty")
     assert ok(got)["files"][path]["exists"] is True
@@ -63,20 +74,9 @@ def test_host_info_files_and_env_files(host_info_reads, kind):
     assert got["env"][path] == {"PCMK_remote_port": ["3121"] if kind == "latin1" else []}
 
 
-@pytest.fixture(scope="module")
-def booth_config_reads(tmp_path_factory):
-    def tasks_of(directory, kind):
-        path = str(odd_files(directory)[kind])
-        cib = new_cib(directory / "cib.xml")
-        args = {"cib_file": str(cib), "booth_config_files": [path]}
-        return [read("hacluster.pacemaker.status_info", args)]
-
-    return one_play(tmp_path_factory, "booth-config-reads", KINDS, tasks_of)
-
-
 @pytest.mark.parametrize("kind", KINDS)
-def test_status_info_booth_config_files(booth_config_reads, kind):
-    directory, (got,) = booth_config_reads[KINDS.index(kind)]
+def test_status_info_booth_config_files(odd_reads, kind):
+    directory, (_host, got) = odd_reads[KINDS.index(kind)]
     path = str(odd_paths(directory)[kind])
     (conf,) = ok(got)["booth_configs"]
     assert conf["path"] == path
