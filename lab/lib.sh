@@ -84,7 +84,9 @@ for ((lab_i = 1; lab_i <= LAB_BENCH_MAX; lab_i++)); do LAB_KNOWN_HOSTS+=("rnode$
 unset lab_i
 
 # lab_selection SEL: the hosts of a selection of up.sh/down.sh, one per line
-# (base|remote|remote-b|geo|geo-b|all|bench|scale:N, 1 <= N <= LAB_BENCH_MAX); fails otherwise.
+# (base|remote|remote-b|geo|geo-b|all|standard|bench|scale:N, 1 <= N <= LAB_BENCH_MAX); fails otherwise.
+# standard: the hosts of all (the remote and geo sets), but down.sh standard
+# removes only them, where down.sh all also removes the b sets and the network.
 lab_selection() {
   local i n
   case $1 in
@@ -93,7 +95,7 @@ lab_selection() {
     remote-b) printf '%s\n' "${LAB_REMOTE_B_HOSTS[@]}" ;;
     geo)    printf '%s\n' sitea1 siteb1 arbitrator1 ;;
     geo-b)  printf '%s\n' "${LAB_GEO_B_HOSTS[@]}" ;;
-    all)    printf '%s\n' "${LAB_ALL_HOSTS[@]}" ;;
+    all | standard) printf '%s\n' "${LAB_ALL_HOSTS[@]}" ;;
     bench)  echo bench1 ;;
     scale:*)
       n=${1#scale:}
@@ -103,7 +105,7 @@ lab_selection() {
     *) return 1 ;;
   esac
 }
-LAB_SELECTIONS="base|remote|remote-b|geo|geo-b|all|bench|scale:N (N = 1..$LAB_BENCH_MAX)"
+LAB_SELECTIONS="base|remote|remote-b|geo|geo-b|all|standard|bench|scale:N (N = 1..$LAB_BENCH_MAX)"
 
 log()  { [[ -n "${LAB_VERBOSE:-}" ]] && echo "lab: $*" >&2; return 0; }
 say()  { echo "lab: $*" >&2; }

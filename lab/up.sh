@@ -10,7 +10,7 @@
 #   geo-b:     sitea2, siteb2 (site-a2, cluster-b2) + arbitrator2 (a second geo set; not in all)
 #   bench:     bench1 (one-node cluster bench, for benchmarks/run.py; not in all)
 #   scale:N    bench1 + rnode1..rnodeN (pacemaker-remote image, N = 1..24)
-# Usage: lab/up.sh [base|remote|remote-b|geo|geo-b|all|bench|scale:N]   (default: all). Idempotent.
+# Usage: lab/up.sh [base|remote|remote-b|geo|geo-b|all|standard|bench|scale:N]   (default: all). Idempotent.
 set -Eeuo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 # a command that stops the script unexpectedly says so (set -e alone is silent)
