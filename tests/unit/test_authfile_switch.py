@@ -11,6 +11,7 @@ carries, come from stand-ins that print what such a booth prints."""
 import os
 import shutil
 import subprocess
+import tempfile
 
 import pytest
 from ansible_collections.hacluster.pacemaker.plugins.module_utils import _booth
@@ -91,10 +92,19 @@ def test_no_booth_installed(tmp_path):
     assert _booth.authfile_switch(run, str(tmp_path / "nowhere" / "boothd")) is None
 
 
-def test_the_probe_leaves_no_file(tmp_path):
-    before = set(os.listdir("/tmp"))
-    _booth.authfile_switch(run, stand_in(tmp_path, "exit 7"))
-    assert not [f for f in set(os.listdir("/tmp")) - before if "booth-probe" in f]
+def test_the_probe_leaves_no_file(tmp_path, monkeypatch):
+    # the probe's own temporary directory: /tmp is shared with the other
+    # suite's run side by side (scripts/generations.sh), whose probes come and go
+    probes = tmp_path / "tmp"
+    probes.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(probes))
+    seen = tmp_path / "seen"
+    for script in ("exit 7", "sleep 30"):  # an answer, and one cut off by the time bound
+        # the stand-in notes the config it was given (boothd status -c PATH)
+        _booth.authfile_switch(run, stand_in(tmp_path, 'echo "$3" >> %s\n%s' % (seen, script)))
+    given = seen.read_text().split()
+    assert len(given) == 2 and all(os.path.dirname(p) == str(probes) for p in given), given
+    assert not os.listdir(str(probes))
 
 
 @pytest.mark.parametrize(
