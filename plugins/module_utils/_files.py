@@ -24,7 +24,10 @@ __metaclass__ = type
 
 import errno
 import fcntl
+import grp
+import hashlib
 import os
+import pwd
 import stat
 import tempfile
 
@@ -338,3 +341,46 @@ def rollback_all(targets):
     """Undo commits (last first) and drop what is still only prepared."""
     for target in reversed(list(targets)):
         target.rollback()
+
+
+def describe(paths, modes=None):
+    """{path: what host_info and the file_state lookup report of it}: exists,
+    and for a regular file its sha256, size, owner, group and mode (never its
+    content), within_mode for a path of modes ({path: allowed bits}); for a
+    directory owner, group and mode only."""
+    modes = modes or {}
+    result = {}
+    for path in paths:
+        try:
+            st, data = read_regular(path)
+        except OSError:
+            # missing, unreadable, or no regular file (a FIFO is never opened for reading)
+            result[path] = {"exists": os.path.exists(path)}
+            if os.path.isdir(path):
+                # a directory: who may enter it, no content
+                result[path].update(_owner_mode(os.stat(path)))
+            continue
+        result[path] = {
+            "exists": True,
+            "sha256": hashlib.sha256(data).hexdigest(),
+            "size": st.st_size,
+        }
+        result[path].update(_owner_mode(st))
+        if path in modes:
+            result[path]["within_mode"] = not st.st_mode & 0o7777 & ~modes[path]
+    return result
+
+
+def _owner_mode(st):
+    return {
+        "owner": _name(pwd.getpwuid, st.st_uid, "pw_name"),
+        "group": _name(grp.getgrgid, st.st_gid, "gr_name"),
+        "mode": "%04o" % (st.st_mode & 0o7777),
+    }
+
+
+def _name(lookup, number, attr):
+    try:
+        return getattr(lookup(number), attr)
+    except KeyError:
+        return str(number)

@@ -38,7 +38,7 @@ options:
     elements: str
     default: []
   files:
-    description: Files to report in RV(files). Symlinks are followed.
+    description: Files (or directories) to report in RV(files). Symlinks are followed.
     type: list
     elements: path
     default: []
@@ -178,6 +178,7 @@ files:
   description:
     - Each file of O(files) with C(exists), and when it exists C(sha256), C(size), C(owner), C(group) and
       C(mode) (an octal string such as V(0640)), and C(within_mode) for files of O(file_modes).
+      A directory has C(owner), C(group) and C(mode) only.
   returned: always
   type: dict
 firewalld:
@@ -235,11 +236,8 @@ crm_mon_error:
 """
 
 import contextlib
-import grp
-import hashlib
 import io
 import os
-import pwd
 import re
 import time
 
@@ -299,36 +297,6 @@ def services(module, units):
             }
         result[unit] = info
     return result
-
-
-def files(paths, modes):
-    result = {}
-    for path in paths:
-        try:
-            st, data = _files.read_regular(path)
-        except OSError:
-            # missing, unreadable, or no regular file (a FIFO is never opened for reading)
-            result[path] = {"exists": os.path.exists(path)}
-            continue
-        digest = hashlib.sha256(data).hexdigest()
-        result[path] = {
-            "exists": True,
-            "sha256": digest,
-            "size": st.st_size,
-            "owner": _name(pwd.getpwuid, st.st_uid, "pw_name"),
-            "group": _name(grp.getgrgid, st.st_gid, "gr_name"),
-            "mode": "%04o" % (st.st_mode & 0o7777),
-        }
-        if path in modes:
-            result[path]["within_mode"] = not st.st_mode & 0o7777 & ~modes[path]
-    return result
-
-
-def _name(lookup, number, attr):
-    try:
-        return getattr(lookup(number), attr)
-    except KeyError:
-        return str(number)
 
 
 def firewalld(module, zone, service_ports=False, port_zones=False):
@@ -663,7 +631,7 @@ def main():
         ansible_facts=dict((k, facts[k]) for k in PLATFORM_FACTS if k in facts),
         packages=packages(module, p["packages"]),
         services=services(module, p["services"]),
-        files=files(p["files"], modes),
+        files=_files.describe(p["files"], modes),
         env=dict((path, env(path, p["env_names"])) for path in p["env_files"]),
         daemons=daemons(p["daemons"]),
     )

@@ -66,7 +66,10 @@ def test_files_report_fingerprint_owner_and_mode_not_content(tmp_path):
     key.write_bytes(secret)
     os.chmod(key, 0o604)
     missing = tmp_path / "missing"
-    got = info(tmp_path, files=[str(key), str(missing)])
+    directory = tmp_path / "tls"
+    directory.mkdir(mode=0o750)
+    os.chmod(directory, 0o751)
+    got = info(tmp_path, files=[str(key), str(missing), str(directory)])
     st = os.stat(key)
     assert got["files"][str(key)] == {
         "exists": True,
@@ -77,6 +80,13 @@ def test_files_report_fingerprint_owner_and_mode_not_content(tmp_path):
         "mode": "0604",
     }
     assert got["files"][str(missing)] == {"exists": False}
+    # a directory: who may enter it, nothing read
+    assert got["files"][str(directory)] == {
+        "exists": True,
+        "owner": pwd.getpwuid(st.st_uid).pw_name,
+        "group": grp.getgrgid(st.st_gid).gr_name,
+        "mode": "0751",
+    }
     assert secret.hex()[:32] not in str(got)
 
 
@@ -255,3 +265,35 @@ def test_daemons_as_proc_sees_them(tmp_path):
     assert d["ports"] == sorted(seen[proc]), (d, ss)
     assert seen[other] <= set(d["ports_of_others"]), (d, ss)
     assert not seen[proc] & set(d["ports_of_others"]), (d, ss)
+
+
+def test_file_state_lookup_reports_what_host_info_reports(tmp_path):
+    """The lookup (the controller's files, no module run) and host_info read
+    the same files the same way; os.stat and hashlib are the oracle."""
+    key = tmp_path / "ca.key"
+    key.write_bytes(os.urandom(48))
+    os.chmod(key, 0o600)
+    directory = tmp_path / "pki"
+    directory.mkdir(mode=0o700)
+    paths = [str(key), str(directory), str(tmp_path / "missing")]
+    rc, data, proc = playbook(
+        tmp_path,
+        [
+            {"hacluster.pacemaker.host_info": {"files": paths}},
+            {
+                "ansible.builtin.debug": {
+                    "msg": "{{ query('hacluster.pacemaker.file_state', *%r) }}" % paths
+                }
+            },
+        ],
+        check=True,
+    )
+    assert rc == 0, proc.stdout[-3000:]
+    by_module = result(data)["files"]
+    by_lookup = result(data, 1)["msg"]
+    assert [d.pop("path") for d in by_lookup] == paths
+    assert by_lookup == [by_module[p] for p in paths]
+    assert by_lookup[0]["sha256"] == hashlib.sha256(key.read_bytes()).hexdigest()
+    assert by_lookup[0]["mode"] == "%04o" % (os.stat(key).st_mode & 0o7777) == "0600"
+    assert by_lookup[1]["mode"] == "0700" and "sha256" not in by_lookup[1]
+    assert by_lookup[2] == {"exists": False}

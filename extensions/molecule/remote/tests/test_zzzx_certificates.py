@@ -16,7 +16,10 @@ certificate from another CA, and, once revoked, one from the cluster CA
 are written, and the next run restarts what read the old ones. Renewal: certificates made for 3 days are renewed by a
 run with the default 730 (less than a third left). Revocation also of
 remote1's own certificate: remote1 gets a new key and certificate, and the
-cluster nodes' list (openssl as the oracle) names the old one.
+cluster nodes' list (openssl as the oracle) names the old one. Each rerun
+with the role's own CAs looks at no certificate (the ledger in the CA
+directory); drift of modes and a ledger line due are repaired without a
+restart.
 Last, a PKI of one's own, given as host variables (no CA directory), with
 a revocation list on the remote hosts only. On the older suites the role
 refuses before any change.
@@ -57,6 +60,7 @@ ENV_FILE = "/etc/default/pacemaker"
 # what a host holds of the switch: the environment file and the TLS files
 REMOTED_RESTART = "Restart pacemaker_remote where it holds an older key"
 INSTALLED = "Install the host's certificate and the CA it trusts"
+SIGNED = "Sign the host's certificate with its CA (on the controller)"
 REMOTED = {
     "name": "remoted",
     "command": "pacemaker-remoted",
@@ -85,6 +89,16 @@ def certificate(h):
         " && sha256sum key.pem | cut -d' ' -f1",
     ).split()
     return serial, int(end), key
+
+
+def idle(result):
+    """No change, and no host's certificate even looked at: the ledger in the
+    CA directory showed each holding what was last signed for it."""
+    return no_change(result) and not signing(result)
+
+
+def signing(result):
+    return {h for t, h, r in result.results() if t.endswith(SIGNED) and not r.get("skipped")}
 
 
 def certificates_now():
@@ -305,7 +319,7 @@ def test_switch_to_certificates_and_back(tmp_path, resources):
     restarted = [h for t, h in result.changed_tasks() if t.endswith(": Restart pacemaker")]
     assert restarted, result.changed_tasks()
     again = run_playbook(*certificates(pki, "pacemaker_remote_tls_days=3"))
-    assert no_change(again), again.changed_tasks()
+    assert idle(again), (again.changed_tasks(), signing(again))
 
     # renewal: a third of 730 days is more than what the 3-day ones have left
     short = certificates_now()
@@ -318,7 +332,34 @@ def test_switch_to_certificates_and_back(tmp_path, resources):
         assert long[h][0] != short[h][0] and days_left(long[h]) >= 728, (h, short[h], long[h])
         assert long[h][2] == short[h][2], "%s: a renewal keeps the key" % h
     again = run_playbook(*certificates(pki))
-    assert no_change(again), again.changed_tasks()
+    assert idle(again), (again.changed_tasks(), signing(again))
+
+    # what the ledger cannot vouch for takes the full way: owners and modes
+    # (the CA key on the controller, a host's key, directory and CA file)
+    # and a line whose renewal time has come. Modes alone are repaired and
+    # no daemon restarts: what each loaded is unchanged.
+    ca_key, ledger = pathlib.Path(pki, "cluster-ca.key"), pathlib.Path(pki, "signed")
+    ca_key.chmod(0o644)
+    labkit.sh(REMOTE, "chmod 0604 /etc/pacemaker/tls/key.pem")
+    other = CLUSTER[1]
+    labkit.sh(other, "chmod 0755 /etc/pacemaker/tls && chmod 0600 /etc/pacemaker/tls/ca.pem")
+    lines = ledger.read_text().splitlines()
+    ledger.write_text("\n".join(line.rsplit(" ", 1)[0] + " 1" for line in lines) + "\n")
+    repaired = run_playbook(*certificates(pki))
+    switched(repaired, resources, TLS)
+    assert sorted({(t.split(" : ")[-1], h) for t, h in repaired.changed_tasks()}) == sorted(
+        [
+            ("Create the CA keys", NODE),
+            ("Create the host's private key", REMOTE),
+            ("Create the directory of the host's TLS files", other),
+            (INSTALLED, other),
+        ]
+    ), repaired.changed_tasks()
+    assert ca_key.stat().st_mode & 0o777 == 0o600
+    modes = "stat -c %a /etc/pacemaker/tls /etc/pacemaker/tls/key.pem /etc/pacemaker/tls/ca.pem"
+    assert labkit.sh(REMOTE, modes).split() == ["750", "640", "644"]
+    assert labkit.sh(other, modes).split() == ["750", "640", "644"]
+    assert certificates_now() == long
 
     # remote1's pacemaker-remoted refuses a client without a certificate
     # and one from another CA, and shows its own from the remote CA. (A
@@ -369,7 +410,7 @@ def test_switch_to_certificates_and_back(tmp_path, resources):
     out = labkit.sh(NODE, with_crl + " 2>&1 || true")
     assert "certificate revoked" in out, out
     again = run_playbook(*certificates(pki, {"pacemaker_remote_tls_revoke": revoke}))
-    assert no_change(again), again.changed_tasks()
+    assert idle(again), (again.changed_tasks(), signing(again))
 
     # a PKI of your own, given as host variables: the role makes nothing and
     # needs no CA directory; the cluster nodes, given no list, run without one
