@@ -85,6 +85,18 @@ def test_revoked_serials_are_checked_each_named(tmp_path):
     assert "quoted string of hexadecimal digits" in msg
 
 
+def test_a_relative_pki_dir_is_refused(tmp_path):
+    rc, failed = validate(
+        tmp_path,
+        {"cluster_nodes": ["n1"]},
+        pacemaker_remote_tls="certificates",
+        pacemaker_remote_tls_pki_dir="pki",
+    )
+    assert rc != 0 and len(failed) == 1
+    assert "pacemaker_remote_tls_pki_dir must be an absolute path (is pki)" in failed[0]
+    assert not (tmp_path / "pki").exists()
+
+
 @pytest.mark.parametrize("first", ["psk", "certificates"])
 def test_one_credential_type_for_the_whole_play(tmp_path, first):
     """Whichever host the check runs on (the first), one declaring it as a
