@@ -19,7 +19,8 @@ remote1's own certificate: remote1 gets a new key and certificate, and the
 cluster nodes' list (openssl as the oracle) names the old one. Each rerun
 with the role's own CAs looks at no certificate (the ledger in the CA
 directory); drift of modes and a ledger line due are repaired without a
-restart.
+restart. Back to the shared key, the TLS files are removed once no daemon
+runs with them.
 Last, a PKI of one's own, given as host variables (no CA directory), with
 a revocation list on the remote hosts only. On the older suites the role
 refuses before any change.
@@ -426,6 +427,12 @@ def test_switch_to_certificates_and_back(tmp_path, resources):
 
     back = run_playbook()
     switched(back, resources, dict.fromkeys(TLS))
+    # no daemon runs with them any more: the keys and certificates are gone
+    gone = {
+        h: labkit.sh(h, "test -e /etc/pacemaker/tls && echo left || echo gone").strip()
+        for h in ALL_HOSTS
+    }
+    assert set(gone.values()) == {"gone"}, gone
     assert not labkit.sh(
         NODE, "grep -E '^[[:space:]]*PCMK_(ca|cert|key|crl)_file=' %s || true" % ENV_FILE
     ).strip()
