@@ -237,9 +237,13 @@ def test_daemons_as_proc_sees_them(tmp_path):
                 {"name": "gone", "command": command, "match": [str(tmp_path / "nothing")]},
             ],
         )["daemons"]
+        # the clock read beside ps, not after the calls below: under load
+        # (CI) those take seconds, and the check measures host_info, not them
+        before_ps = time.time()
         ps = subprocess.run(
             ["ps", "-o", "etimes=", "-p", str(proc.pid)], capture_output=True, text=True, check=True
         )
+        after_ps = time.time()
         ss = subprocess.run(["ss", "-Hlntup"], capture_output=True, text=True, check=True).stdout
     finally:
         for p in (proc, other):
@@ -247,7 +251,15 @@ def test_daemons_as_proc_sees_them(tmp_path):
             p.wait()
     d = got["d"]
     assert d["running"] and d["pid"] == proc.pid
-    assert abs((time.time() - d["started"]) - int(ps.stdout)) <= 2
+    # etimes is whole seconds from the uptime clock, read between before_ps
+    # and after_ps; started comes from /proc's btime (whole seconds): 2 s slack
+    age = int(ps.stdout)
+    assert before_ps - d["started"] - 2 <= age <= after_ps - d["started"] + 2, (
+        d["started"],
+        before_ps,
+        after_ps,
+        age,
+    )
     assert d["stale_files"] == [str(later)]
     assert d["env"] == {"PCMK_remote_port": "3199", "HACLUSTER_UNSET": None}
     assert got["gone"] == {"running": False}
