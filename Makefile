@@ -19,11 +19,12 @@ test: deps
 unit functional: deps
 	$(VENV)/bin/pytest tests/$@
 
-# the offline functional tests on ansible-core 2.16 with Python 3.6 modules
+# the offline functional tests on ansible-core 2.16 with Python 3.6 modules on
+# this host's Pacemaker (CI runs them with Pacemaker 2.0: make generations)
 compat: deps
 	bash scripts/compat.sh
 
-# the offline suites with Pacemaker 2.0 and 3.0 (bullseye and trixie lab images)
+# the offline suites with Pacemaker 2.0 (and the oldest controller) and 3.0
 generations: deps
 	bash scripts/generations.sh
 

@@ -1,14 +1,20 @@
 #!/usr/bin/env bash
 # The offline suites (tests/unit and tests/functional -m "not live") once per
 # Pacemaker generation, with that generation's own tools: each lab image
-# (LAB_SUITE=bullseye: Pacemaker 2.0.5 / pcs 0.10 / booth 1.0 / Python 3.9;
-# trixie: 3.0 / 0.12 / 1.2 / 3.13) runs as a plain container, and a directory
-# of wrappers puts its cibadmin, crm_*, pcs and booth first on PATH. The
-# modules of the functional suite run inside it too (its python3 is their
-# interpreter), so the engine meets that generation's Python, lxml and tools.
+# (LAB_SUITE=bullseye: Pacemaker 2.0.5 / pcs 0.10 / booth 1.0;
+# trixie: 3.0 / 0.12 / 1.2) runs as a plain container, and a directory
+# of wrappers puts its cibadmin, crm_*, pcs and booth first on PATH.
 # Test fixtures are made with the same tools: a CIB written by a newer
 # cibadmin names a schema an older Pacemaker refuses.
-# The default pytest step covers the host's generation (bookworm: 2.1.5 / 0.11).
+# The modules' interpreter and the controller are paired with the generation
+# so that each end of each axis is met once (docs/compatibility.md): trixie's
+# modules run inside its container (its python3, 3.13, and lxml) under the
+# newest ansible-core; bullseye's, the oldest Pacemaker, run under the oldest
+# controller, ansible-core 2.16, with Python 3.6 and lxml 4.9 as on RHEL 8
+# (scripts/compat.sh's venvs, on this host; until session 25 a step of its
+# own, a whole functional suite more on the host's Pacemaker).
+# The fresh-machine step covers the host's generation (bookworm: 2.1.5 / 0.11,
+# Python 3.11).
 # Usage: scripts/generations.sh [SUITE...] [-- PYTEST_ARGS...]   (default: bullseye trixie)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -59,9 +65,17 @@ exec nsenter --target '"$pid"' --mount --wd="$wd" -- \
     done
     echo "generations: $suite: $(podman exec "$ctr" sh -c 'cibadmin --version | head -n1; echo pcs $(pcs --version)')" \
          "$(podman exec "$ctr" dpkg-query -W -f='booth ${Version}' booth)," \
-         "$("$bin/python3" --version), lxml $("$bin/python3" -c 'import lxml.etree as e; print(e.__version__)')" | tr '\n' ' '
+         "its $("$bin/python3" --version), lxml $("$bin/python3" -c 'import lxml.etree as e; print(e.__version__)')" | tr '\n' ' '
     echo
-    export PATH="$bin:$PATH" HACLUSTER_TEST_MODULE_PYTHON=$bin/python3
+    if [[ $suite == bullseye ]]; then
+      # before the wrappers go on PATH: the venvs are made from this host's python3
+      # shellcheck source=/dev/null  # (it returns when sourced; exit is for a run of its own)
+      source scripts/compat.sh
+      compat_prepare
+      export PATH="$bin:$PATH"
+    else
+      export PATH="$bin:$PATH" HACLUSTER_TEST_MODULE_PYTHON=$bin/python3
+    fi
     # the engine in this (host) Python validates with that Pacemaker's schemas,
     # as its own tools would (the wrappers unset it again for the tools)
     export PCMK_schema_directory=/proc/$pid/root/usr/share/pacemaker
