@@ -16,14 +16,11 @@ rm -f "$logs/costs.jsonl"  # each test's wall time and CPU (tests/labkit.py)
 source lab/lib.sh
 
 # The containers of each scenario (lab/up.sh's and lab/down.sh's selections).
-declare -A SELECTION=([remote]=remote [remote-b]=remote-b [remote-c]=remote-c [remote-d]=remote-d
-                      [geo]=geo [geo-b]=geo-b [adopt]=standard)
+declare -A SELECTION=([remote]=remote [remote-b]=remote-b [geo]=geo [geo-b]=geo-b [adopt]=standard)
 hosts_of() {
   case ${SELECTION[$1]} in
     remote) echo node1 node2 remote1 guest1 ;;
     remote-b) echo "${LAB_REMOTE_B_HOSTS[*]}" ;;
-    remote-c) echo "${LAB_REMOTE_C_HOSTS[*]}" ;;
-    remote-d) echo "${LAB_REMOTE_D_HOSTS[*]}" ;;
     geo-b) echo "${LAB_GEO_B_HOSTS[*]}" ;;
     geo) echo sitea1 siteb1 arbitrator1 ;;
     *) echo "${LAB_ALL_HOSTS[*]}" ;;
@@ -89,9 +86,7 @@ run_scenario() {
 
 # The container sets (lab/lib.sh) each run needs: remote and remote-b,
 # geo and geo-b use disjoint ones on one network, and the older suites run
-# the remote scenario on sets C and D of their own, from the start (until
-# session 25 on sets A and B after remote and remote-b: the longest path was
-# remote-b then remote-b@bullseye, while the geo sets stood idle). adopt boots the remote and geo
+# the remote scenario on the two remote sets. adopt boots the remote and geo
 # sets (A and G, up.sh all) and, when it ends, resets or removes just those
 # (down.sh standard: the network and the b sets stay), so it starts as soon as
 # remote and geo end, beside remote-b and geo-b. (Until session 23 its end
@@ -101,8 +96,6 @@ sets_of() {
   case ${1%@*} in
     remote) echo A ;;
     remote-b) echo B ;;
-    remote-c) echo C ;;
-    remote-d) echo D ;;
     geo) echo G ;;
     geo-b) echo H ;;
     adopt) echo A G ;;
@@ -123,13 +116,13 @@ shares_a_set() {  # shares_a_set RUN1 RUN2
 # the same suite, and removes them otherwise.
 plan=()
 for arg in "$@"; do IFS=+ read -ra more <<<"$arg"; plan+=("${more[@]}"); done
-((${#plan[@]})) || plan=(remote remote-b geo geo-b remote-c@bookworm remote-d@bullseye adopt)
+((${#plan[@]})) || plan=(remote remote-b geo geo-b adopt remote@bookworm remote-b@bullseye)
 declare -A state=()
 declare -A run_of=()
 failed=()
 # the first runs' lab/up.sh start side by side and would each count the
 # kernel's inotify room for their own containers only: room for all sets
-lab_inotify_room 22
+lab_inotify_room 14
 start_ready() {
   local i j run keep
   for ((i = 0; i < ${#plan[@]}; i++)); do
