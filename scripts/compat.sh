@@ -26,7 +26,8 @@ compat_prepare() {
     compat_venv py36 "$py36" "lxml>=4.9,<5" || return 1
   export HACLUSTER_TEST_ANSIBLE_BIN=$PWD/.venv-ansible216/bin
   export HACLUSTER_TEST_MODULE_PYTHON=$PWD/.venv-py36/bin/python
-  echo "compat: controller $("$HACLUSTER_TEST_ANSIBLE_BIN/ansible" --version | head -n1)," \
+  # (sed reads to the end: head would close the pipe on ansible, which then fails loudly)
+  echo "compat: controller $("$HACLUSTER_TEST_ANSIBLE_BIN/ansible" --version | sed -n 1p)," \
        "modules on $("$HACLUSTER_TEST_MODULE_PYTHON" --version)," \
        "lxml $("$HACLUSTER_TEST_MODULE_PYTHON" -c 'import lxml.etree as e; print(e.__version__)')"
 }

@@ -56,25 +56,34 @@ run_suite() {
 exec nsenter --target '"$pid"' --mount --wd="$wd" -- \
   env -u PCMK_schema_directory PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
   "$(basename "$0")" "$@"'
+    # The modules' interpreter: bullseye's is the oldest one (scripts/compat.sh's
+    # venvs, made from this host's python3 before the wrappers go on PATH);
+    # trixie's is its own, a wrapper like the tools'. Only that one is on PATH:
+    # a python3 of another kind there would mix two interpreters in one run.
+    if [[ $suite == bullseye ]]; then
+      # shellcheck source=/dev/null  # (it returns when sourced; exit is for a run of its own)
+      source scripts/compat.sh
+      compat_prepare
+      interpreter=()
+    else
+      interpreter=(python3)
+    fi
     # a wrapper for each tool this image has (one exec asks for all of them)
     # shellcheck disable=SC2016  # expanded inside the container
     for t in $(podman exec "$ctr" sh -c 'for t; do command -v "$t" >/dev/null && echo "$t"; done' \
-                 sh "${tools[@]}" python3); do
+                 sh "${tools[@]}" "${interpreter[@]}"); do
       printf '#!/usr/bin/env bash\n%s\n' "$body" > "$bin/$t"
       chmod +x "$bin/$t"
     done
     echo "generations: $suite: $(podman exec "$ctr" sh -c 'cibadmin --version | head -n1; echo pcs $(pcs --version)')" \
-         "$(podman exec "$ctr" dpkg-query -W -f='booth ${Version}' booth)," \
-         "its $("$bin/python3" --version), lxml $("$bin/python3" -c 'import lxml.etree as e; print(e.__version__)')" | tr '\n' ' '
+         "$(podman exec "$ctr" dpkg-query -W -f='booth ${Version}' booth)" \
+         | tr '\n' ' '
     echo
-    if [[ $suite == bullseye ]]; then
-      # before the wrappers go on PATH: the venvs are made from this host's python3
-      # shellcheck source=/dev/null  # (it returns when sourced; exit is for a run of its own)
-      source scripts/compat.sh
-      compat_prepare
-      export PATH="$bin:$PATH"
-    else
-      export PATH="$bin:$PATH" HACLUSTER_TEST_MODULE_PYTHON=$bin/python3
+    export PATH="$bin:$PATH"
+    if ((${#interpreter[@]})); then
+      export HACLUSTER_TEST_MODULE_PYTHON=$bin/python3
+      echo "generations: $suite: modules on its $("$bin/python3" --version)," \
+           "lxml $("$bin/python3" -c 'import lxml.etree as e; print(e.__version__)')"
     fi
     # the engine in this (host) Python validates with that Pacemaker's schemas,
     # as its own tools would (the wrappers unset it again for the tools)
