@@ -43,7 +43,7 @@ class Connection(ConnectionBase):
     def _connect(self):
         if not self._connected:
             try:
-                self._target = nsenter.Target(self.get_option("remote_addr"))
+                self._target = nsenter.cached(self.get_option("remote_addr"))
             except nsenter.ContainerNotRunning as e:
                 raise AnsibleConnectionFailure(str(e)) from None
             self._connected = True
