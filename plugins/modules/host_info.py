@@ -211,8 +211,9 @@ daemons:
            "env": {"PCMK_remote_port": null}, "ports": ["3121/tcp"], "ports_of_others": []}}
 nodes:
   description:
-    - With O(cluster_status), each node C(crm_mon) knows with C(online), C(standby), C(type) and
-      C(id_as_resource); null when C(crm_mon) cannot tell (not a running cluster node).
+    - With O(cluster_status), each node C(crm_mon) knows with C(online), C(standby), C(type),
+      C(id_as_resource) and C(attributes) (the node attributes C(crm_mon) shows, which it does for
+      online nodes only); null when C(crm_mon) cannot tell (not a running cluster node).
   returned: when O(cluster_status=true)
   type: dict
 maintenance_mode:
@@ -236,13 +237,14 @@ crm_mon_error:
 """
 
 import contextlib
+import importlib.util
 import io
 import os
 import re
+import sys
 import time
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible.module_utils.facts.system.distribution import DistributionFactCollector
 from ansible_collections.hacluster.pacemaker.plugins.module_utils import _cib, _files, _status
 
 PLATFORM_FACTS = (
@@ -252,6 +254,28 @@ PLATFORM_FACTS = (
     "distribution_major_version",
     "distribution_release",
 )
+
+
+def distribution_facts(module):
+    """What gather_facts says of the distribution, from Ansible's own collector.
+    The package ansible.module_utils.facts imports every fact collector when it
+    is imported (its __init__ imports facts.compat): a third of this module's
+    start-up, paid on every host of every run, for one collector. The package
+    is put in place without running its __init__; its submodules then import
+    as usual. Should a later ansible-core need that __init__, the plain import
+    runs."""
+    package = "ansible.module_utils.facts"
+    try:
+        if package not in sys.modules:
+            sys.modules[package] = importlib.util.module_from_spec(
+                importlib.util.find_spec(package)
+            )
+        from ansible.module_utils.facts.system.distribution import DistributionFactCollector
+    except ImportError:
+        for name in [n for n in sys.modules if n == package or n.startswith(package + ".")]:
+            del sys.modules[name]
+        from ansible.module_utils.facts.system.distribution import DistributionFactCollector
+    return DistributionFactCollector().collect(module=module)
 
 
 def packages(module, names):
@@ -625,7 +649,7 @@ def main():
         modes[path], problem = _files.octal_mode(mode, "file_modes[%s]" % path)
         if problem:
             module.fail_json(msg=problem)
-    facts = DistributionFactCollector().collect(module=module)
+    facts = distribution_facts(module)
     result = dict(
         changed=False,
         ansible_facts=dict((k, facts[k]) for k in PLATFORM_FACTS if k in facts),
