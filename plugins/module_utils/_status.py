@@ -40,7 +40,7 @@ class Monitor:
     """What crm_mon says: nodes by name, and where each resource runs."""
 
     def __init__(self, nodes=None, running=None, maintenance_mode=None, health=None):
-        self.nodes = nodes or {}  # name -> {online, standby, type, id_as_resource}
+        self.nodes = nodes or {}  # name -> {online, standby, type, id_as_resource, attributes}
         self.running = running or {}  # resource, group, clone or bundle id -> [node names]
         self.maintenance_mode = maintenance_mode  # the cluster's; None when not told
         self._health = health or {}  # resource id -> (active, failed), any instance
@@ -55,6 +55,15 @@ class Monitor:
             raise _cib.CibError("crm_mon output is not XML: %s" % exc)
         if root.find("nodes") is None:
             raise _cib.CibError("crm_mon output has no <nodes>")
+        # crm_mon lists the attributes of online nodes only, without its
+        # own (fail counts, "#..." and the like)
+        attributes = dict(
+            (
+                node.get("name"),
+                dict((a.get("name"), a.get("value")) for a in node.iterfind("attribute")),
+            )
+            for node in root.iterfind("node_attributes/node")
+        )
         nodes = {}
         for node in root.iterfind("nodes/node"):
             nodes[node.get("name")] = {
@@ -62,6 +71,7 @@ class Monitor:
                 "standby": node.get("standby") == "true",
                 "type": node.get("type"),
                 "id_as_resource": node.get("id_as_resource"),
+                "attributes": attributes.get(node.get("name"), {}),
             }
         running, health = {}, {}
         resources = root.find("resources")

@@ -469,3 +469,37 @@ def test_every_resource_and_container_is_where_crm_resource_locates_it(tmp_path)
     assert sorted(monitor.running["cl-clone"]) == ["n1", "n2"]
     assert monitor.health("grp") == (True, False)
     assert monitor.health("idle") == (False, False)
+
+
+def test_monitor_attributes_are_what_crm_mon_shows(running):
+    """Node attributes as crm_mon lists them, and what the pacemaker_remote
+    role relies on (tasks/cib.yml does not read the CIB for a port change's
+    mark when gather saw every remote node online and unmarked): crm_mon
+    shows a permanent attribute of an online remote node, and a node whose
+    connection was stopped (as tasks/port.yml stops it, mark and stop in one
+    change) is offline once the cluster has acted."""
+    for node in ("r1", "r2", "n1"):
+        tool(running, "crm_attribute", "--node", node, "--name", "hc-mark", "--update", "3122")
+    tool(
+        running,
+        "crm_resource",
+        "--resource",
+        "r2",
+        "--meta",
+        "--set-parameter",
+        "target-role",
+        "--parameter-value",
+        "Stopped",
+    )
+    simulate(running)
+    monitor = _status.monitor_of(_cib.Cib(str(running)).tool)[0]
+    mon = crm_mon(running)
+    for name, node in monitor.nodes.items():
+        listed = dict(
+            (a.get("name"), a.get("value"))
+            for a in mon.xpath("node_attributes/node[@name=$n]/attribute", n=name)
+        )
+        assert node["attributes"] == listed, name
+        if node["online"]:
+            assert node["attributes"].get("hc-mark") == "3122", name
+    assert monitor.nodes["r1"]["online"] and not monitor.nodes["r2"]["online"]
