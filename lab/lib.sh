@@ -33,6 +33,8 @@ declare -A LAB_KIND=(
   [sitea1]=node [siteb1]=node [arbitrator1]=node
   [node3]=node [node4]=node [remote2]=remote [guest2]=remote
   [sitea2]=node [siteb2]=node [arbitrator2]=node
+  [node5]=node [node6]=node [remote3]=remote [guest3]=remote
+  [node7]=node [node8]=node [remote4]=remote [guest4]=remote
 )
 declare -A LAB_IP=(
   [node1]=$LAB_PREFIX.11 [node2]=$LAB_PREFIX.12
@@ -41,11 +43,14 @@ declare -A LAB_IP=(
   [node3]=$LAB_PREFIX.13 [node4]=$LAB_PREFIX.14
   [remote2]=$LAB_PREFIX.23 [guest2]=$LAB_PREFIX.24
   [sitea2]=$LAB_PREFIX.33 [siteb2]=$LAB_PREFIX.34 [arbitrator2]=$LAB_PREFIX.42
+  [node5]=$LAB_PREFIX.15 [node6]=$LAB_PREFIX.16 [remote3]=$LAB_PREFIX.25 [guest3]=$LAB_PREFIX.26
+  [node7]=$LAB_PREFIX.17 [node8]=$LAB_PREFIX.18 [remote4]=$LAB_PREFIX.27 [guest4]=$LAB_PREFIX.28
 )
 # The pcs clusters of the lab: name -> nodes (the first one runs the setup).
 declare -A LAB_CLUSTERS=(
   [cluster-a]="node1 node2" [site-a]="sitea1" [cluster-b]="siteb1"
   [cluster-c]="node3 node4" [site-a2]="sitea2" [cluster-b2]="siteb2"
+  [cluster-d]="node5 node6" [cluster-e]="node7 node8"
 )
 # The bench cluster (benchmarks/run.py --only live|scale): its own hosts, so a
 # benchmark never touches the standard lab. bench1 is the one-node cluster
@@ -78,13 +83,21 @@ LAB_ALL_HOSTS=(node1 node2 remote1 guest1 sitea1 siteb1 arbitrator1)
 LAB_REMOTE_B_HOSTS=(node3 node4 remote2 guest2)
 # The same for the geo scenario (sites sitea2, siteb2; arbitrator2).
 LAB_GEO_B_HOSTS=(sitea2 siteb2 arbitrator2)
+# Two more remote sets (clusters D and E), where lab/test.sh runs the remote
+# scenario on the older suites once the geo runs have ended, instead of after
+# remote and remote-b on sets A and B (session 25: that made the lab lane's
+# longest path remote-b then remote-b@bullseye, with the geo sets idle for its
+# last 20 minutes).
+LAB_REMOTE_C_HOSTS=(node5 node6 remote3 guest3)
+LAB_REMOTE_D_HOSTS=(node7 node8 remote4 guest4)
+LAB_EXTRA_HOSTS=("${LAB_REMOTE_B_HOSTS[@]}" "${LAB_GEO_B_HOSTS[@]}" "${LAB_REMOTE_C_HOSTS[@]}" "${LAB_REMOTE_D_HOSTS[@]}")
 # Every host the lab knows (standard and bench), for the /etc/hosts entries.
-LAB_KNOWN_HOSTS=("${LAB_ALL_HOSTS[@]}" "${LAB_REMOTE_B_HOSTS[@]}" "${LAB_GEO_B_HOSTS[@]}" bench1)
+LAB_KNOWN_HOSTS=("${LAB_ALL_HOSTS[@]}" "${LAB_EXTRA_HOSTS[@]}" bench1)
 for ((lab_i = 1; lab_i <= LAB_BENCH_MAX; lab_i++)); do LAB_KNOWN_HOSTS+=("rnode$lab_i"); done
 unset lab_i
 
 # lab_selection SEL: the hosts of a selection of up.sh/down.sh, one per line
-# (base|remote|remote-b|geo|geo-b|all|standard|bench|scale:N, 1 <= N <= LAB_BENCH_MAX); fails otherwise.
+# (base|remote|remote-b|remote-c|remote-d|geo|geo-b|all|standard|bench|scale:N, 1 <= N <= LAB_BENCH_MAX); fails otherwise.
 # standard: the hosts of all (the remote and geo sets), but down.sh standard
 # removes only them, where down.sh all also removes the b sets and the network.
 lab_selection() {
@@ -95,6 +108,8 @@ lab_selection() {
     remote-b) printf '%s\n' "${LAB_REMOTE_B_HOSTS[@]}" ;;
     geo)    printf '%s\n' sitea1 siteb1 arbitrator1 ;;
     geo-b)  printf '%s\n' "${LAB_GEO_B_HOSTS[@]}" ;;
+    remote-c) printf '%s\n' "${LAB_REMOTE_C_HOSTS[@]}" ;;
+    remote-d) printf '%s\n' "${LAB_REMOTE_D_HOSTS[@]}" ;;
     all | standard) printf '%s\n' "${LAB_ALL_HOSTS[@]}" ;;
     bench)  echo bench1 ;;
     scale:*)
@@ -105,7 +120,7 @@ lab_selection() {
     *) return 1 ;;
   esac
 }
-LAB_SELECTIONS="base|remote|remote-b|geo|geo-b|all|standard|bench|scale:N (N = 1..$LAB_BENCH_MAX)"
+LAB_SELECTIONS="base|remote|remote-b|remote-c|remote-d|geo|geo-b|all|standard|bench|scale:N (N = 1..$LAB_BENCH_MAX)"
 
 log()  { [[ -n "${LAB_VERBOSE:-}" ]] && echo "lab: $*" >&2; return 0; }
 say()  { echo "lab: $*" >&2; }

@@ -13,7 +13,7 @@
 # boot) is skipped; a container that does not run is left to the next up.sh.
 # A reset that fails removes the containers concerned: the next up.sh boots
 # them anew.
-# Usage: lab/reset.sh [base|remote|remote-b|geo|geo-b|all|standard|bench|scale:N]   (default: all)
+# Usage: lab/reset.sh [base|remote|remote-b|remote-c|remote-d|geo|geo-b|all|standard|bench|scale:N]   (default: all)
 set -Eeuo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 trap 'say "ERROR: reset.sh stopped at line $LINENO: $BASH_COMMAND (exit $?)"' ERR

@@ -16,11 +16,14 @@ rm -f "$logs/costs.jsonl"  # each test's wall time and CPU (tests/labkit.py)
 source lab/lib.sh
 
 # The containers of each scenario (lab/up.sh's and lab/down.sh's selections).
-declare -A SELECTION=([remote]=remote [remote-b]=remote-b [geo]=geo [geo-b]=geo-b [adopt]=standard)
+declare -A SELECTION=([remote]=remote [remote-b]=remote-b [remote-c]=remote-c [remote-d]=remote-d
+                      [geo]=geo [geo-b]=geo-b [adopt]=standard)
 hosts_of() {
   case ${SELECTION[$1]} in
     remote) echo node1 node2 remote1 guest1 ;;
     remote-b) echo "${LAB_REMOTE_B_HOSTS[*]}" ;;
+    remote-c) echo "${LAB_REMOTE_C_HOSTS[*]}" ;;
+    remote-d) echo "${LAB_REMOTE_D_HOSTS[*]}" ;;
     geo-b) echo "${LAB_GEO_B_HOSTS[*]}" ;;
     geo) echo sitea1 siteb1 arbitrator1 ;;
     *) echo "${LAB_ALL_HOSTS[*]}" ;;
@@ -86,7 +89,13 @@ run_scenario() {
 
 # The container sets (lab/lib.sh) each run needs: remote and remote-b,
 # geo and geo-b use disjoint ones on one network, and the older suites run
-# the remote scenario on the two remote sets. adopt boots the remote and geo
+# the remote scenario on sets C and D of their own, each in the place of a
+# geo run once that has ended (slots_of: C takes G's turn, D takes H's): at
+# most four runs side by side, as at the start. Until session 25 they ran on sets A and
+# B after remote and remote-b: the longest path was remote-b then
+# remote-b@bullseye, while the geo sets stood idle for 20 minutes; from the
+# start, beside the other four, they made six runs at once, slower on two
+# cores (docs/testing.md, session 25). adopt boots the remote and geo
 # sets (A and G, up.sh all) and, when it ends, resets or removes just those
 # (down.sh standard: the network and the b sets stay), so it starts as soon as
 # remote and geo end, beside remote-b and geo-b. (Until session 23 its end
@@ -96,15 +105,25 @@ sets_of() {
   case ${1%@*} in
     remote) echo A ;;
     remote-b) echo B ;;
+    remote-c) echo C ;;
+    remote-d) echo D ;;
     geo) echo G ;;
     geo-b) echo H ;;
     adopt) echo A G ;;
   esac
 }
+# The turns a run waits for: its sets', and C and D also the geo sets'.
+slots_of() {
+  sets_of "$1"
+  case ${1%@*} in
+    remote-c) echo G ;;
+    remote-d) echo H ;;
+  esac
+}
 suite_of() { [[ $1 == *@* ]] && echo "${1##*@}" || echo default; }
-shares_a_set() {  # shares_a_set RUN1 RUN2
+shares_a() {  # shares_a sets_of|slots_of RUN1 RUN2
   local x y
-  for x in $(sets_of "$1"); do for y in $(sets_of "$2"); do [[ $x == "$y" ]] && return 0; done; done
+  for x in $($1 "$2"); do for y in $($1 "$3"); do [[ $x == "$y" ]] && return 0; done; done
   return 1
 }
 
@@ -116,24 +135,24 @@ shares_a_set() {  # shares_a_set RUN1 RUN2
 # the same suite, and removes them otherwise.
 plan=()
 for arg in "$@"; do IFS=+ read -ra more <<<"$arg"; plan+=("${more[@]}"); done
-((${#plan[@]})) || plan=(remote remote-b geo geo-b adopt remote@bookworm remote-b@bullseye)
+((${#plan[@]})) || plan=(remote remote-b geo geo-b remote-c@bookworm remote-d@bullseye adopt)
 declare -A state=()
 declare -A run_of=()
 failed=()
 # the first runs' lab/up.sh start side by side and would each count the
 # kernel's inotify room for their own containers only: room for all sets
-lab_inotify_room 14
+lab_inotify_room 22
 start_ready() {
   local i j run keep
   for ((i = 0; i < ${#plan[@]}; i++)); do
     run=${plan[i]}
     [[ -z ${state[$run]:-} ]] || continue
     for ((j = 0; j < i; j++)); do
-      [[ ${state[${plan[j]}]:-} == ended ]] || ! shares_a_set "${plan[j]}" "$run" || continue 2
+      [[ ${state[${plan[j]}]:-} == ended ]] || ! shares_a slots_of "${plan[j]}" "$run" || continue 2
     done
     keep=0
     for ((j = i + 1; j < ${#plan[@]}; j++)); do
-      if shares_a_set "$run" "${plan[j]}"; then
+      if shares_a sets_of "$run" "${plan[j]}"; then
         [[ $(suite_of "${plan[j]}") == "$(suite_of "$run")" ]] && keep=1
         break
       fi

@@ -8,9 +8,11 @@
 #   remote-b:  cluster C: node3 + node4, and remote2, guest2 (a second remote set; not in all)
 #   geo:       sitea1, siteb1 (one-node clusters site-a, cluster-b) + arbitrator1
 #   geo-b:     sitea2, siteb2 (site-a2, cluster-b2) + arbitrator2 (a second geo set; not in all)
+#   remote-c, remote-d: clusters D (node5, node6; remote3, guest3) and E (node7, node8;
+#              remote4, guest4), as remote-b (lab/test.sh runs the older suites there; not in all)
 #   bench:     bench1 (one-node cluster bench, for benchmarks/run.py; not in all)
 #   scale:N    bench1 + rnode1..rnodeN (pacemaker-remote image, N = 1..24)
-# Usage: lab/up.sh [base|remote|remote-b|geo|geo-b|all|standard|bench|scale:N]   (default: all). Idempotent.
+# Usage: lab/up.sh [base|remote|remote-b|remote-c|remote-d|geo|geo-b|all|standard|bench|scale:N]   (default: all). Idempotent.
 set -Eeuo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 # a command that stops the script unexpectedly says so (set -e alone is silent)
