@@ -4,6 +4,7 @@ says. Each side runs in an interpreter of its own: the point is what gets
 imported."""
 
 import json
+import os
 import subprocess
 import sys
 
@@ -36,7 +37,11 @@ print(json.dumps({"facts": facts, "compat": "ansible.module_utils.facts.compat" 
 
 
 def _run(code):
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    # this interpreter's path: where pytest found the collection, however it was told
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False, env=env
+    )
     assert proc.returncode == 0, proc.stderr
     return json.loads(proc.stdout.splitlines()[-1])
 
