@@ -2,10 +2,17 @@
 # Creates .venv with the controller-side Python tools; reinstalls only when requirements change.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# On the distribution's interpreter, which host-deps.sh installs, not the first
+# python3 on PATH: Debian links the interpreter into /usr/bin/python3.11 with
+# its optimisations, and Ansible, pytest and the linters take 7-20 % less CPU
+# on it than on a python3 built from source as a shared library (pyenv's on
+# this kind of machine; measured in docs/testing.md, session 27). The stamp
+# names the interpreter too: another one makes a new venv.
+py=/usr/bin/python3
 stamp=.venv/.requirements.sha
-want=$(sha256sum requirements-test.txt | cut -d' ' -f1)
+want=$( { sha256sum requirements-test.txt; "$py" -c 'import sys; print(sys.version)'; } | sha256sum | cut -d' ' -f1)
 if [ ! -x .venv/bin/python ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
-  python3 -m venv .venv
+  "$py" -m venv --clear .venv
   .venv/bin/pip install -q --upgrade pip
   .venv/bin/pip install -q -r requirements-test.txt
   echo "$want" > "$stamp"
