@@ -215,15 +215,9 @@ def default_suite_only():
 # ---- hosts -----------------------------------------------------------------------
 
 
-_targets = {}
-
-
 def target(name):
     """The container's nsenter target, looked up again after a restart."""
-    found = _targets.get(name)
-    if found is None or not found.current():
-        found = _targets[name] = nsenter.Target(name, env=env())
-    return found
+    return nsenter.cached(name, env())
 
 
 @functools.cache

@@ -53,6 +53,14 @@ class Target:
         self.environment = json.loads(environment) or []
         self.started = _start_time(self.pid)
 
+    @classmethod
+    def from_dict(cls, fields):
+        """A target from what vars() of one gave (a remembered one)."""
+        found = cls.__new__(cls)
+        found.name, found.pid = fields["name"], int(fields["pid"])
+        found.environment, found.started = list(fields["environment"]), fields["started"]
+        return found
+
     def current(self):
         """Whether this is still the container's first process (a restarted
         container has a new one; a pid can be reused, its start time not)."""
@@ -76,29 +84,42 @@ class Target:
         ]
 
 
-def cached(name):
-    """Target(name), remembered across processes: the lab's connection makes
-    one per task and host, and `podman inspect` costs ~50 ms of CPU each time
-    (a tenth of an idle task). A remembered target is used only while its
-    process still runs with the same start time, which a new or restarted
-    container never has."""
-    directory = os.path.join(tempfile.gettempdir(), "hacluster-lab-nsenter-%d" % os.getuid())
-    path = os.path.join(directory, name + ".json")
+_known = {}  # this process's targets, by container name
+
+
+def cached(name, env=None):
+    """Target(name, env=env), remembered in this process and across processes:
+    the lab's connection makes one per task and host, the lab tests one per
+    command, and `podman inspect` costs ~50 ms of CPU each time (a tenth of an
+    idle task). A remembered target is used only while its process still runs
+    with the same start time, which a new or restarted container never has."""
+    found = _known.get(name)
+    if found is None or not found.current():
+        found = _known[name] = _remembered(name) or _remember(Target(name, env=env))
+    return found
+
+
+def _directory():
+    return os.path.join(tempfile.gettempdir(), "hacluster-lab-nsenter-%d" % os.getuid())
+
+
+def _remembered(name):
     try:
-        with open(path) as f:
-            found = Target.__new__(Target)
-            found.__dict__.update(json.load(f))
-        if found.name == name and found.current():
-            return found
-    except (OSError, ValueError, TypeError, AttributeError):
-        pass  # none yet, or unreadable: ask podman
-    found = Target(name)
+        with open(os.path.join(_directory(), name + ".json")) as f:
+            found = Target.from_dict(json.load(f))
+    except (OSError, ValueError, TypeError, KeyError):
+        return None  # none yet, or unreadable: ask podman
+    return found if found.name == name and found.current() else None
+
+
+def _remember(found):
+    directory = _directory()
     try:
         os.makedirs(directory, mode=0o700, exist_ok=True)
         if os.stat(directory).st_uid == os.getuid():  # not a directory someone else planted
             with tempfile.NamedTemporaryFile("w", dir=directory, delete=False) as f:
                 json.dump(vars(found), f)
-            os.replace(f.name, path)
+            os.replace(f.name, os.path.join(directory, found.name + ".json"))
     except OSError:
         pass  # remembering is only a saving
     return found
