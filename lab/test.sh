@@ -14,6 +14,7 @@ logs=.build/lab-logs
 mkdir -p "$logs"
 rm -f "$logs/costs.jsonl"  # each test's wall time and CPU (tests/labkit.py)
 source lab/lib.sh
+source scripts/counted.sh
 
 # The containers of each scenario (lab/up.sh's and lab/down.sh's selections).
 declare -A SELECTION=([remote]=remote [remote-b]=remote-b [remote-c]=remote-c [remote-d]=remote-d
@@ -65,11 +66,9 @@ run_scenario() {
   # (a stale "created" would skip create) and let lab/down.sh clean up below
   molecule reset -s "$scenario" >/dev/null 2>&1 || true
   local rc=0
-  molecule test -s "$scenario" --destroy=never >"$log" 2>&1 || rc=$?
-  # the CPU of this run's subshell's children (molecule and all it ran; not
-  # the containers' daemons), from bash's `times` in this subshell
-  times >"$log.times"
-  cpu=$(awk -f scripts/times-cpu.awk "$log.times")
+  # its CPU: molecule and all it ran, not the containers' daemons
+  counted "$log.times" molecule test -s "$scenario" --destroy=never >"$log" 2>&1 || rc=$?
+  cpu=$(cpu_of "$log.times")
   if ((rc == 0)); then
     echo "lab: scenario $run passed in $((SECONDS - start)) s (CPU $cpu s)"
     bash lab/down.sh "${SELECTION[$scenario]}"

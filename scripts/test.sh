@@ -10,19 +10,16 @@ export PATH="$PWD/.venv/bin:$PATH"
 mkdir -p .build
 failed=()
 summary=()
-# A step's CPU seconds: bash's `times` in a subshell of its own, after the
-# step, counts the children that subshell waited for, the step's processes
-# only. (Counted in this shell, a background job reaped meanwhile, the lab
-# lane, would be added to whichever step was running then.)
+source scripts/counted.sh  # counted, cpu_of: each step's own CPU
 step() {  # step NAME COMMAND...: run, time, remember failures, keep going
   local name=$1; shift
   local start=$SECONDS cpu
   echo "=== $name"
-  ( "$@"; rc=$?; times >.build/times; exit $rc )
+  counted .build/times "$@"
   local rc=$?
-  cpu=$(awk -f scripts/times-cpu.awk .build/times)
+  cpu=$(cpu_of .build/times)
   echo "=== $name: exit $rc in $((SECONDS - start)) s (CPU $cpu s)"
-  summary+=("$(printf '%5d s %6d s  exit %-3d %s' $((SECONDS - start)) "$cpu" "$rc" "$name")")
+  summary+=("$(printf '%5d s %6s s  exit %-3d %s' $((SECONDS - start)) "$cpu" "$rc" "$name")")
   ((rc == 0)) || failed+=("$name")
 }
 pytest_step() {  # pytest ARGS..., where exit 5 (no tests collected) is a failure
@@ -36,7 +33,7 @@ lab_name="container lab scenarios (molecule), beside the steps below"
 lab_log=.build/lab-test.log
 lab_start=$SECONDS
 rm -f .build/lab.times
-( bash lab/test.sh; rc=$?; times >.build/lab.times; exit $rc ) >"$lab_log" 2>&1 &
+counted .build/lab.times bash lab/test.sh >"$lab_log" 2>&1 &
 lab_pid=$!
 echo "=== $lab_name: started; its output goes to $lab_log (each scenario's to .build/lab-logs)"
 # The lab lane is the longer one, and its clusters' timeouts are what a busy
@@ -74,11 +71,11 @@ step "execution environment (ansible-builder on a local base, jobs in it through
 echo "=== offline steps done after $SECONDS s; waiting for the lab"
 wait "$lab_pid"
 lab_rc=$?
-lab_cpu=$(awk -f scripts/times-cpu.awk .build/lab.times 2>/dev/null)
+lab_cpu=$(cpu_of .build/lab.times)
 echo "=== $lab_name"
 cat "$lab_log"
-echo "=== $lab_name: exit $lab_rc in $((SECONDS - lab_start)) s (CPU ${lab_cpu:-?} s, the containers' daemons not counted)"
-summary+=("$(printf '%5d s %6d s  exit %-3d %s' $((SECONDS - lab_start)) "${lab_cpu:-0}" "$lab_rc" "$lab_name")")
+echo "=== $lab_name: exit $lab_rc in $((SECONDS - lab_start)) s (CPU $lab_cpu s, the containers' daemons not counted)"
+summary+=("$(printf '%5d s %6s s  exit %-3d %s' $((SECONDS - lab_start)) "$lab_cpu" "$lab_rc" "$lab_name")")
 ((lab_rc == 0)) || failed+=("$lab_name")
 
 echo "=== summary (wall time $SECONDS s; each step's wall time and CPU)"
