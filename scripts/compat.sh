@@ -34,10 +34,13 @@ compat_prepare() {
 # compat_venv NAME PYTHON REQUIREMENT...: (re)create .venv-NAME when its requirements change
 compat_venv() {
   local dir=.venv-$1 py=$2; shift 2
-  local want; want=$(printf '%s\n' "$py" "$@" | sha256sum | cut -c1-16)
+  # the interpreter as it resolves (python3 on PATH is .venv's), not its name
+  local want; want=$( { "$py" -c 'import sys; print(sys.executable, sys.version)'; printf '%s\n' "$@"; } |
+                      sha256sum | cut -c1-16)
   if [[ ! -x $dir/bin/python || $(cat "$dir/.stamp" 2>/dev/null) != "$want" ]]; then
     rm -rf "$dir"
-    "$py" -m venv "$dir" && "$dir/bin/pip" install -q "$@" || return 1
+    # --no-compile: as in scripts/venv.sh
+    "$py" -m venv "$dir" && "$dir/bin/pip" install -q --no-compile "$@" || return 1
     echo "$want" > "$dir/.stamp"
   fi
 }
