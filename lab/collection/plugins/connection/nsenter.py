@@ -22,6 +22,7 @@ options:
 import shlex
 import subprocess
 
+from ansible import constants as C
 from ansible.errors import AnsibleConnectionFailure, AnsibleError
 from ansible.module_utils.common.text.converters import to_bytes, to_text
 from ansible.plugins.connection import ConnectionBase
@@ -39,6 +40,9 @@ class Connection(ConnectionBase):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._target = None
+        # before the task's module is built (the action plugin builds it
+        # once the connection is made)
+        nsenter.share_module_payloads(C.DEFAULT_LOCAL_TMP)
 
     def _connect(self):
         if not self._connected:
