@@ -17,6 +17,22 @@ ANSIBLE_BIN = Path(os.environ.get("HACLUSTER_TEST_ANSIBLE_BIN") or Path(sys.exec
 MODULE_PYTHON = os.environ.get("HACLUSTER_TEST_MODULE_PYTHON") or sys.executable
 
 
+def ansible_env(tmp_path, **extra):
+    """The environment of an ansible run of the tests: this checkout's
+    collections, its temporary files in tmp_path, and the module payloads
+    an earlier run built from the same sources (the module_payloads callback
+    of the lab collection, lab/collection/plugins/plugin_utils/payloads.py)."""
+    enabled = [c for c in os.environ.get("ANSIBLE_CALLBACKS_ENABLED", "").split(",") if c]
+    return dict(
+        os.environ,
+        ANSIBLE_COLLECTIONS_PATH=str(COLLECTIONS),
+        ANSIBLE_NOCOLOR="1",
+        ANSIBLE_LOCAL_TEMP=str(tmp_path / "ansible-local"),
+        ANSIBLE_CALLBACKS_ENABLED=",".join(enabled + ["hacluster.lab.module_payloads"]),
+        **extra,
+    )
+
+
 def playbook(
     tmp_path,
     tasks,
@@ -41,14 +57,11 @@ def playbook(
         inventory.write_text(
             "localhost ansible_connection=local ansible_python_interpreter=%s\n" % MODULE_PYTHON
         )
-    env = dict(
-        os.environ,
-        ANSIBLE_COLLECTIONS_PATH=str(COLLECTIONS),
+    env = ansible_env(
+        tmp_path,
         ANSIBLE_STDOUT_CALLBACK="ansible.posix.json",
-        ANSIBLE_NOCOLOR="1",
         ANSIBLE_FORKS=str(forks),
         ANSIBLE_HOST_KEY_CHECKING="False",
-        ANSIBLE_LOCAL_TEMP=str(tmp_path / "ansible-local"),
     )
     args = [
         str(ANSIBLE_BIN / "ansible-playbook"),

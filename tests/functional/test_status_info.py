@@ -5,7 +5,7 @@ import hashlib
 import os
 import subprocess
 
-from ansible_run import ANSIBLE_BIN, COLLECTIONS, MODULE_PYTHON, ROOT, playbook, result
+from ansible_run import ANSIBLE_BIN, MODULE_PYTHON, ROOT, ansible_env, playbook, result
 from lxml import etree
 
 from ansible_collections.hacluster.pacemaker.plugins.module_utils import _cib, _nodes, _tickets
@@ -277,15 +277,9 @@ def run_health_check(tmp_path, cibs, booth_confs):
     host_vars.mkdir(exist_ok=True)
     for host, conf in booth_confs.items():
         (host_vars / ("%s.yml" % host)).write_text("health_booth_conf: %s\n" % conf)
-    env = dict(
-        os.environ,
-        ANSIBLE_COLLECTIONS_PATH=str(COLLECTIONS),
-        ANSIBLE_NOCOLOR="1",
-        ANSIBLE_LOCAL_TEMP=str(tmp_path / "ansible-local"),
-    )
     proc = subprocess.run(
         [str(ANSIBLE_BIN / "ansible-playbook"), "-i", str(inventory), str(play)],
-        env=env,
+        env=ansible_env(tmp_path),
         capture_output=True,
         text=True,
         timeout=600,

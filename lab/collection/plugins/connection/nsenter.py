@@ -27,7 +27,7 @@ from ansible.errors import AnsibleConnectionFailure, AnsibleError
 from ansible.module_utils.common.text.converters import to_bytes, to_text
 from ansible.plugins.connection import ConnectionBase
 from ansible.utils.display import Display
-from ansible_collections.hacluster.lab.plugins.plugin_utils import nsenter
+from ansible_collections.hacluster.lab.plugins.plugin_utils import nsenter, payloads
 
 display = Display()
 
@@ -42,7 +42,7 @@ class Connection(ConnectionBase):
         self._target = None
         # before the task's module is built (the action plugin builds it
         # once the connection is made)
-        nsenter.share_module_payloads(C.DEFAULT_LOCAL_TMP)
+        payloads.share(C.DEFAULT_LOCAL_TMP)
 
     def _connect(self):
         if not self._connected:

@@ -10,13 +10,10 @@ a process entered this way has the rights of one started by `podman exec`, and
 it gets the container's own environment, as `podman exec` gives it.
 """
 
-import hashlib
 import json
 import os
 import subprocess
-import sys
 import tempfile
-import time
 
 NSENTER = "/usr/bin/nsenter"
 
@@ -135,72 +132,3 @@ def _start_time(pid):
             return f.read().rpartition(")")[2].split()[19]
     except OSError:
         return None
-
-
-def share_module_payloads(run_tmp):
-    """Keep the modules' AnsiballZ payloads between ansible runs against the
-    lab. ansible-core builds each distinct module's payload once per run, in
-    ansiballz_cache/ of the run's own temporary directory (run_tmp), which goes
-    with the run: about 0.2 CPU-s per module and run, 0.8 of an idle
-    remote_nodes.yml run's 6.8 and 1.7 of a port change's 18 (docs/testing.md,
-    session 28). That directory, made a link to a store keyed by everything a
-    payload is built from (ansible-core, the collections installed beside it,
-    this checkout's plugins, the interpreter), lets a run use what an earlier
-    one built, byte for byte the same. Called before a task's module is built;
-    the first lab task of a run makes the link, a run that built a payload
-    before it (a controller task first) keeps its own directory."""
-    link = os.path.join(run_tmp, "ansiballz_cache")
-    if os.path.lexists(link):
-        return
-    try:
-        store = _payload_store()
-        os.makedirs(store, mode=0o700, exist_ok=True)
-        os.utime(store)  # in use: not pruned
-        os.symlink(store, link)
-    except OSError:
-        pass  # a race with the run's own directory, or no store: only a saving
-
-
-def _payload_store():
-    import ansible
-    import ansible.release
-
-    root = os.path.realpath(os.path.join(os.path.dirname(__file__), *[os.pardir] * 4))
-    key = hashlib.sha256()
-    key.update(("%s\0%s\0" % (ansible.release.__version__, sys.version)).encode())
-    # ansible-core's and the other installed collections' sources: a venv made
-    # again (scripts/venv.sh, requirements changed) has new directories
-    site = os.path.dirname(os.path.dirname(ansible.__file__))
-    for there in (ansible.__file__, os.path.join(site, "ansible_collections")):
-        try:
-            key.update(b"%d\0" % os.stat(there).st_mtime_ns)
-        except OSError:
-            pass
-    # this checkout's modules and module_utils, as they are now
-    plugins = os.path.join(root, "plugins")
-    for directory, dirs, files in sorted(os.walk(plugins)):
-        dirs.sort()
-        for name in sorted(files):
-            path = os.path.join(directory, name)
-            with open(path, "rb") as f:
-                key.update(path.encode() + b"\0" + hashlib.sha256(f.read()).digest())
-    stores = os.path.join(root, ".build", "ansiballz")
-    _prune(stores)
-    return os.path.join(stores, key.hexdigest()[:16])
-
-
-def _prune(stores, days=2):
-    """Stores not used for days (what an edit or a new venv left behind)."""
-    try:
-        entries = list(os.scandir(stores))
-    except OSError:
-        return
-    old = time.time() - days * 86400
-    for entry in entries:
-        try:
-            if entry.stat(follow_symlinks=False).st_mtime < old:
-                for name in os.listdir(entry.path):
-                    os.unlink(os.path.join(entry.path, name))
-                os.rmdir(entry.path)
-        except OSError:
-            pass
