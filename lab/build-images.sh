@@ -89,6 +89,12 @@ for u in corosync pacemaker pacemaker_remote; do
   systemctl disable \$u.service >/dev/null 2>&1 || true
 done
 systemctl enable pcsd.service firewalld.service >/dev/null 2>&1
+# pcsd's scheduler looks at its worker processes every 100 ms
+# (PCSD_CHECK_INTERVAL_MS): two thirds of an idle remote host's CPU, in each of
+# the up to 17 containers that run side by side in make test (docs/testing.md,
+# session 28). Twice a second in the lab: a request through pcsd (pcs host auth,
+# cluster setup) may wait up to half a second longer. Older pcs ignores it.
+echo PCSD_CHECK_INTERVAL_MS=500 >> /etc/default/pcsd
 # Each container gets its own machine-id at boot.
 : > /etc/machine-id; rm -f /var/lib/dbus/machine-id /etc/hostname
 # Units that only fail or wait in a container.
