@@ -39,8 +39,7 @@ compat_venv() {
                       sha256sum | cut -c1-16)
   if [[ ! -x $dir/bin/python || $(cat "$dir/.stamp" 2>/dev/null) != "$want" ]]; then
     rm -rf "$dir"
-    # --no-compile: as in scripts/venv.sh
-    "$py" -m venv "$dir" && "$dir/bin/pip" install -q --no-compile "$@" || return 1
+    "$py" -m venv "$dir" && "$dir/bin/pip" install -q "$@" || return 1
     echo "$want" > "$dir/.stamp"
   fi
 }

@@ -14,10 +14,11 @@ want=$( { sha256sum requirements-test.txt; "$py" -c 'import sys; print(sys.versi
 if [ ! -x .venv/bin/python ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   "$py" -m venv --clear .venv
   .venv/bin/pip install -q --upgrade pip
-  # --no-compile: Python compiles what is imported when it is first imported;
-  # compiling every file of every package at install (the ansible package
-  # alone is thousands) costs 23 CPU-s instead of 8 (docs/testing.md, session 28)
-  .venv/bin/pip install -q --no-compile -r requirements-test.txt
+  # pip compiles every file at install (23 CPU-s against 8 with --no-compile),
+  # and must: with PYTHONDONTWRITEBYTECODE set, as on this kind of machine,
+  # Python writes no .pyc itself, and every process would compile what it
+  # imports again (docs/testing.md, session 28)
+  .venv/bin/pip install -q -r requirements-test.txt
   echo "$want" > "$stamp"
 fi
 # Make the collection importable as ansible_collections.hacluster.pacemaker,
