@@ -18,6 +18,7 @@ payload by the module's full name; modules of a role's library/ directory
 
 import hashlib
 import os
+import shutil
 import sys
 import time
 
@@ -75,8 +76,6 @@ def _prune(stores, days=2):
     for entry in entries:
         try:
             if entry.stat(follow_symlinks=False).st_mtime < old:
-                for name in os.listdir(entry.path):
-                    os.unlink(os.path.join(entry.path, name))
-                os.rmdir(entry.path)
+                shutil.rmtree(entry.path)
         except OSError:
             pass
