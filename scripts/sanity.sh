@@ -26,7 +26,10 @@ command -v shellcheck >/dev/null ||
 
 # Offline stand-in for ansible-test's get-pip bootstrap script. ansible-test runs
 # it as `python get_pip_X_Y.py --disable-pip-version-check pip==X.Y --no-setuptools
-# --no-wheel` inside a fresh venv without pip.
+# --no-wheel` inside a fresh venv without pip. Our .venv's pip installs pip X.Y
+# there (`pip --python`) in one step; ensurepip first installed its bundled pip
+# and setuptools, which pip X.Y then replaced: three installs where one does,
+# in each of ansible-test's nine venvs on a fresh machine.
 pip_version=$(python - <<'EOF'
 import re, types
 try:
@@ -48,8 +51,10 @@ import subprocess
 import sys
 
 args = [a for a in sys.argv[1:] if a not in ("--no-setuptools", "--no-wheel")]
-subprocess.check_call([sys.executable, "-m", "ensurepip", "--default-pip"])
-subprocess.check_call([sys.executable, "-m", "pip", "install"] + args)
+outer = ["$root/.venv/bin/python", "-m", "pip", "--python", sys.executable, "install"]
+if subprocess.call(outer + args) != 0:  # an outer pip without --python (before 22.3)
+    subprocess.check_call([sys.executable, "-m", "ensurepip", "--default-pip"])
+    subprocess.check_call([sys.executable, "-m", "pip", "install"] + args)
 EOF
   mv "$standin.tmp" "$standin"
 fi
