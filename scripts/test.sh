@@ -29,6 +29,14 @@ pytest_step() {  # pytest ARGS..., where exit 5 (no tests collected) is a failur
   return $rc
 }
 
+# A fixed piece of pure-Python work, before anything else runs: its CPU time
+# tells how fast this machine is, so that runs on different machines compare
+# (docs/testing.md, session 29: machines of this kind differed about twofold).
+probe='import json, time
+for i in range(100000): json.dumps({"a": i, "b": [i, str(i)]})
+print(f"{time.process_time():.2f}")'
+echo "=== machine speed probe: $(python -c "$probe") CPU-s (100,000 small json.dumps)"
+
 lab_name="container lab scenarios (molecule), beside the steps below"
 lab_log=.build/lab-test.log
 lab_start=$SECONDS
