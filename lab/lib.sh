@@ -219,6 +219,15 @@ start_unit() {
   lx "$1" systemctl start "$2"
 }
 
+# start_pcsd HOST: pcsd and, where pcs has one, its Ruby half, which answers
+# the requests pcsd takes: under load its start failed while pcsd's own
+# succeeded (session 29, bullseye), and pcs host auth failed after.
+start_pcsd() {
+  start_unit "$1" pcsd || return 1
+  lx "$1" systemctl cat pcsd-ruby.service >/dev/null 2>&1 || return 0
+  lx "$1" systemctl is-active -q pcsd-ruby || start_unit "$1" pcsd-ruby
+}
+
 # What to do when the lab does not come up (printed after the diagnostics).
 LAB_NEXT="what next: run 'make lab' again (it is idempotent and keeps what is up), or \
 'make lab-down && make lab' to start from scratch; diagnostics of each failed container are above"

@@ -67,7 +67,7 @@ restore() {
     retry 3 "starting firewalld in $h" start_unit "$h" firewalld
   fi
   log "$h: firewalld reloaded after $((SECONDS - t0)) s"
-  retry 3 "starting pcsd in $h" start_unit "$h" pcsd
+  retry 3 "starting pcsd in $h" start_pcsd "$h"
   log "$h: pcsd started after $((SECONDS - t0)) s"
 }
 
