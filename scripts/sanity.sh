@@ -51,10 +51,8 @@ import subprocess
 import sys
 
 args = [a for a in sys.argv[1:] if a not in ("--no-setuptools", "--no-wheel")]
-outer = ["$root/.venv/bin/python", "-m", "pip", "--python", sys.executable, "install"]
-if subprocess.call(outer + args) != 0:  # an outer pip without --python (before 22.3)
-    subprocess.check_call([sys.executable, "-m", "ensurepip", "--default-pip"])
-    subprocess.check_call([sys.executable, "-m", "pip", "install"] + args)
+# .venv's pip is always current (scripts/venv.sh upgrades it): --python is there
+subprocess.check_call(["$root/.venv/bin/python", "-m", "pip", "--python", sys.executable, "install"] + args)
 EOF
   mv "$standin.tmp" "$standin"
 fi
