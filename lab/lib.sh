@@ -142,7 +142,32 @@ lab_image_exists() { podman image exists "$1"; }
 # Run a command inside a lab container.
 lx() { local c=$1; shift; podman exec "$c" "$@"; }
 
+# CNI's host-local IPAM (podman's network backend on this kind of machine)
+# reserves each address in a file named after it, holding the container's ID,
+# on disk: it outlives the network and a reboot. A container removed while its
+# network was being set up (a run stopped at that moment) leaves its address
+# reserved, and from then on every `podman run --ip` of that address fails at
+# once: geo-b's lab could not start in the CI after session 29 for that
+# reason. Release the addresses of containers that no longer exist.
+lab_release_stale_ips() {
+  local dir=/var/lib/cni/networks/$LAB_NET f ids
+  local -A owner=()
+  # the reservations first, then the containers: a container is created
+  # before its address is reserved, so one being started beside this is known
+  for f in "$dir"/[0-9]*; do
+    [[ -f $f ]] && owner[$f]=$(head -n1 "$f" 2>/dev/null | tr -d '\r')
+  done
+  ((${#owner[@]})) || return 0
+  ids=$(podman ps -a --no-trunc --format '{{.ID}}') || return 0
+  for f in "${!owner[@]}"; do
+    [[ -n ${owner[$f]} ]] && grep -qx "${owner[$f]}" <<<"$ids" && continue
+    say "releasing ${f##*/}: reserved for a container that is gone (${owner[$f]:0:12})"
+    rm -f "$f"
+  done
+}
+
 lab_network_up() {
+  lab_release_stale_ips
   podman network exists "$LAB_NET" && return 0
   # --internal: no NAT/route out; traffic stays between the lab containers.
   # Two scenarios starting side by side may both create it: the loser is fine.
@@ -222,6 +247,16 @@ start_unit() {
 # start_pcsd HOST: pcsd and, where pcs has one, its Ruby half, which answers
 # the requests pcsd takes: under load its start failed while pcsd's own
 # succeeded (session 29, bullseye), and pcs host auth failed after.
+# lab_zipcodecache CONTAINER: lab/zipcodecache.py in its system Python, so
+# that the modules the tests run there are not compiled again on every run
+# (test machinery, not the collection's; docs/testing.md, session 30)
+lab_zipcodecache() {
+  local site=/usr/lib/python3/dist-packages
+  podman exec -i "$1" sh -ec "cat > $site/hacluster_lab_zipcodecache.py
+    echo 'import hacluster_lab_zipcodecache as z; z.install(\"/var/lib/hacluster-lab/zipcode\")' \
+      > $site/hacluster_lab_zipcodecache.pth" < "$LAB_DIR/zipcodecache.py"
+}
+
 start_pcsd() {
   start_unit "$1" pcsd || return 1
   lx "$1" systemctl cat pcsd-ruby.service >/dev/null 2>&1 || return 0

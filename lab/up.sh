@@ -70,6 +70,7 @@ prepare() {  # wait for systemd, start firewalld and pcsd, open the firewall (on
   retry 3 "opening high-availability in $h's firewalld" open_ha "$h" ||
     note "firewall-cmd could not open high-availability in $h (3 tries)"
   retry 3 "starting pcsd in $h" start_pcsd "$h" || note "pcsd did not start in $h (3 tries)"
+  lab_zipcodecache "$h" || note "could not install lab/zipcodecache.py in $h"
   if [[ ${LAB_KIND[$h]} == node ]]; then
     if ! { podman cp "$LAB_DIR/fence_lab" "$h:/usr/sbin/fence_lab" && lx "$h" chmod 0755 /usr/sbin/fence_lab; }; then
       note "could not install the fence agent in $h"

@@ -44,6 +44,7 @@ run_suite() {
       -v /tmp:/tmp -v "$HOME/.ansible:$HOME/.ansible" -v "$root:$root:ro" \
       --label hacluster-generations=1 "$image" infinity >/dev/null
     trap 'podman rm -f -t 0 "$ctr" >/dev/null 2>&1 || true' EXIT
+    lab_zipcodecache "$ctr"  # its python3 runs trixie's modules
     bin=$root/.build/generations/$suite/bin
     rm -rf "$bin" && mkdir -p "$bin"
     # nsenter into the container's mount namespace: its files, our process

@@ -90,8 +90,9 @@ echo "=== summary (wall time $SECONDS s; each step's wall time and CPU)"
 printf '%s\n' "${summary[@]}"
 if ((${#failed[@]})); then
   echo "FAILED: ${failed[*]}"
-  # CI keeps only the tail of the output: the lab tests that failed, by name
-  ((lab_rc == 0)) || .venv/bin/python scripts/failed-tests.py .build/lab-logs/*.xml
+  # CI keeps only the tail of the output: the lab tests that failed, by name,
+  # or why a run's lab did not come up
+  ((lab_rc == 0)) || .venv/bin/python scripts/failed-tests.py .build/lab-logs/*.log
   exit 1
 fi
 echo "all test steps passed"

@@ -26,3 +26,8 @@ mkdir -p .build/collections/ansible_collections/hacluster
 ln -sfn ../../../.. .build/collections/ansible_collections/hacluster/pacemaker
 # and the lab's own connection (lab/collection) as hacluster.lab
 ln -sfn ../../../../lab/collection .build/collections/ansible_collections/hacluster/lab
+# The offline tests run the modules with this venv's Python: lab/zipcodecache.py
+# keeps what zipimport compiles from their payloads (docs/testing.md, session 30)
+site=$(.venv/bin/python -c 'import sysconfig; print(sysconfig.get_path("purelib"))')
+ln -sfn "$PWD/lab/zipcodecache.py" "$site/hacluster_lab_zipcodecache.py"
+echo "import hacluster_lab_zipcodecache as z; z.install('$PWD/.build/zipcode')" > "$site/hacluster_lab_zipcodecache.pth"
