@@ -7,9 +7,9 @@ zipimport reads and compiles on every run: it holds no .pyc and zipimport
 writes none. Compiling ansible.module_utils.basic and ours is about half of
 a module run's CPU (docs/testing.md, session 30), and the tests run modules
 thousands of times. This keeps each compiled source under the hash of the
-interpreter's cache tag, its path inside the zip and its bytes, and loads it
-from there the next time; only the compile is skipped: the module imports and
-runs the same code. Interpreters whose zipimport is not written in Python
+interpreter's bytecode version (magic number), its path inside the zip and
+its bytes, and loads it from there the next time; only the compile is
+skipped: the module imports and runs the same code. Interpreters whose zipimport is not written in Python
 (before 3.8) are left alone.
 """
 
@@ -29,7 +29,10 @@ def install(directory):
     compile_source = getattr(zipimport, "_compile_source", None)
     if compile_source is None or _imp is None or getattr(compile_source, "cached", False):
         return
-    tag = (sys.implementation.cache_tag or "").encode()
+    # the bytecode's own version (a .pyc's magic number), which can change
+    # within a minor release, where the cache tag would not
+    tag = getattr(getattr(zipimport, "_bootstrap_external", None), "MAGIC_NUMBER", None)
+    tag = tag or (sys.implementation.cache_tag or "").encode()
 
     def cached(pathname, source):
         import hashlib  # here: the .pth imports this module in every process
