@@ -4,7 +4,8 @@ log says it (CI keeps only the tail; the whole logs are in .build/lab-logs).
 Arguments: the runs' logs (.build/lab-logs/RUN.log). For a run whose tests
 ran, the tests that failed or errored in its junit report (RUN.xml), with the
 first line of the message; for a run that failed before its tests (its lab
-did not come up: no report), what lab/up.sh said went wrong."""
+did not come up: no report), what lab/up.sh said went wrong, or else the last
+task that failed (in converge or idempotence)."""
 
 import os
 import re
@@ -16,6 +17,9 @@ import xml.etree.ElementTree as ET
 LAB_SAID = re.compile(
     r"lab: (?:ERROR: )?[^\"\\\n]*?(?:ERROR|timeout|failed|did not|not online|not active|could not)[^\"\\\n]*"
 )
+
+# Ansible's report of a failed task (fatal: [host]: FAILED! => {...})
+FATAL = re.compile(r"fatal: \[[^\]]*\]: [A-Z]+! => .*")
 
 
 def failed_tests(report):
@@ -35,15 +39,23 @@ def failed_tests(report):
 def boot_failure(log):
     try:
         with open(log, errors="replace") as f:
-            said = LAB_SAID.findall(re.sub(r"\x1b\[[0-9;]*m", "", f.read()))
+            text = re.sub(r"\x1b\[[0-9;]*m", "", f.read())
     except OSError as e:
         print(f"{log}: unreadable ({e})")
         return
-    if not said:
+    said = list(dict.fromkeys(LAB_SAID.findall(text)))
+    fatal = FATAL.findall(text)
+    if not said and not fatal:
         return
-    print(f"{log}: no tests ran; the lab said:")
-    for line in list(dict.fromkeys(said))[-8:]:
-        print(f"  {line[:200]}")
+    print(f"{log}: no tests ran")
+    if said:
+        print("  what lab/up.sh said:")
+        for line in said[-8:]:
+            print(f"    {line[:200]}")
+    if fatal:
+        # converge's or idempotence's, or create's (up.sh's words are above)
+        print("  the last task that failed:")
+        print(f"    {fatal[-1][:400]}")
 
 
 for log in sys.argv[1:]:
