@@ -244,9 +244,6 @@ start_unit() {
   lx "$1" systemctl start "$2"
 }
 
-# start_pcsd HOST: pcsd and, where pcs has one, its Ruby half, which answers
-# the requests pcsd takes: under load its start failed while pcsd's own
-# succeeded (session 29, bullseye), and pcs host auth failed after.
 # lab_zipcodecache CONTAINER: lab/zipcodecache.py in its system Python, so
 # that the modules the tests run there are not compiled again on every run
 # (test machinery, not the collection's; docs/testing.md, session 30)
@@ -257,6 +254,9 @@ lab_zipcodecache() {
       > $site/hacluster_lab_zipcodecache.pth" < "$LAB_DIR/zipcodecache.py"
 }
 
+# start_pcsd HOST: pcsd and, where pcs has one, its Ruby half, which answers
+# the requests pcsd takes: under load its start failed while pcsd's own
+# succeeded (session 29, bullseye), and pcs host auth failed after.
 start_pcsd() {
   start_unit "$1" pcsd || return 1
   lx "$1" systemctl cat pcsd-ruby.service >/dev/null 2>&1 || return 0

@@ -9,8 +9,8 @@ a module run's CPU (docs/testing.md, session 30), and the tests run modules
 thousands of times. This keeps each compiled source under the hash of the
 interpreter's bytecode version (magic number), its path inside the zip and
 its bytes, and loads it from there the next time; only the compile is
-skipped: the module imports and runs the same code. Interpreters whose zipimport is not written in Python
-(before 3.8) are left alone.
+skipped: the module imports and runs the same code. Interpreters whose
+zipimport is not written in Python (before 3.8) are left alone.
 """
 
 import marshal

@@ -44,7 +44,6 @@ run_suite() {
       -v /tmp:/tmp -v "$HOME/.ansible:$HOME/.ansible" -v "$root:$root:ro" \
       --label hacluster-generations=1 "$image" infinity >/dev/null
     trap 'podman rm -f -t 0 "$ctr" >/dev/null 2>&1 || true' EXIT
-    lab_zipcodecache "$ctr"  # its python3 runs trixie's modules
     bin=$root/.build/generations/$suite/bin
     rm -rf "$bin" && mkdir -p "$bin"
     # nsenter into the container's mount namespace: its files, our process
@@ -68,6 +67,7 @@ exec nsenter --target '"$pid"' --mount --wd="$wd" -- \
       interpreter=()
     else
       interpreter=(python3)
+      lab_zipcodecache "$ctr"
     fi
     # a wrapper for each tool this image has (one exec asks for all of them)
     # shellcheck disable=SC2016  # expanded inside the container
