@@ -8,8 +8,9 @@ writes none. Compiling ansible.module_utils.basic and ours is about half of
 a module run's CPU (docs/testing.md, session 30), and the tests run modules
 thousands of times. This keeps each compiled source under the hash of the
 interpreter's bytecode version (magic number), its path inside the zip and
-its bytes, and loads it from there the next time; only the compile is
-skipped: the module imports and runs the same code. Interpreters whose
+its bytes, and loads it from there the next time, once per import (zipimport
+loads each module's code twice); only the compile is skipped: the module
+imports and runs the same code. Interpreters whose
 zipimport is not written in Python (before 3.8) are left alone.
 """
 
@@ -64,3 +65,18 @@ def install(directory):
 
     cached.cached = True
     zipimport._compile_source = cached
+
+    # zipimport loads a module's code twice: find_spec asks get_filename,
+    # which loads it, and exec_module loads it again. The second load is
+    # handed the first one's result (each is asked for once more, then let go).
+    module_code = zipimport._get_module_code
+    first = {}
+
+    def once(importer, fullname):
+        key = (importer.archive, importer.prefix, fullname)
+        found = first.pop(key, None)
+        if found is None:
+            found = first[key] = module_code(importer, fullname)
+        return found
+
+    zipimport._get_module_code = once
