@@ -44,7 +44,15 @@ def boot_failure(log):
         print(f"{log}: unreadable ({e})")
         return
     said = list(dict.fromkeys(LAB_SAID.findall(text)))
-    fatal = FATAL.findall(text)
+    # a failure the play ignores (ignore_errors: Ansible prints
+    # "...ignoring" on the next line) is not what failed the run
+    lines = text.splitlines()
+    fatal = [
+        found.group(0)
+        for i, line in enumerate(lines)
+        if (found := FATAL.search(line))
+        and not (i + 1 < len(lines) and lines[i + 1].strip() == "...ignoring")
+    ]
     if not said and not fatal:
         return
     print(f"{log}: no tests ran")

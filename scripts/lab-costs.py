@@ -14,6 +14,10 @@ path = Path(sys.argv[1] if len(sys.argv) > 1 else ".build/lab-logs/costs.jsonl")
 top = int(sys.argv[2]) if len(sys.argv) > 2 else 8
 try:
     lines = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+except FileNotFoundError:
+    # no lab test ran to its end (every run failed before its tests)
+    print(f"lab costs: no test recorded its costs ({path} is not there)")
+    sys.exit(0)
 except OSError as e:
     sys.exit(f"lab costs: {e}")
 runs = defaultdict(list)
