@@ -10,8 +10,8 @@ thousands of times. This keeps each compiled source under the hash of the
 interpreter's bytecode version (magic number), its path inside the zip and
 its bytes, and loads it from there the next time, once per import (zipimport
 loads each module's code twice); only the compile is skipped: the module
-imports and runs the same code. Interpreters whose
-zipimport is not written in Python (before 3.8) are left alone.
+imports and runs the same code. Interpreters whose zipimport is not written
+in Python (before 3.8) are left alone.
 """
 
 import marshal
